@@ -1,0 +1,153 @@
+"""The contract every task follows: a `Batch` of sequences and the `Task` that samples it.
+
+Batch-first everywhere: inputs ``(B, T, input_size)``, targets ``(B, T, output_size)`` and a
+boolean ``mask (B, T)`` marking the time steps whose outputs are scored. A model reads the
+whole input sequence (inputs are zero while it answers) and emits one output per step; only
+masked steps count towards the loss and the costs.
+
+Costs use the paper's unit (Graves et al. 2014, §4): *bits per sequence*, the summed binary
+cross-entropy over every scored bit in base 2, averaged over the batch. Most public NTM code
+reports the number of wrong bits instead; we report that too, under its own name.
+
+Taught in `notebooks/01_sequence_tasks`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+__all__ = [
+    "Batch",
+    "Task",
+    "bits_per_sequence",
+    "bit_errors_per_sequence",
+    "check_int_range",
+]
+
+
+@dataclass
+class Batch:
+    """One batch of equally long episodes.
+
+    Attributes:
+        inputs:  [B, T, input_size] float, what the model sees at each step.
+        targets: [B, T, output_size] float in {0, 1}, what it should emit.
+        mask:    [B, T] bool, True where the output is scored.
+        info:    extra per-episode tensors a task exposes for plotting or checking
+                 (e.g. the hidden N-gram probabilities, the sort priorities).
+    """
+
+    inputs: torch.Tensor
+    targets: torch.Tensor
+    mask: torch.Tensor
+    info: dict[str, torch.Tensor] = field(default_factory=dict)
+
+    @property
+    def batch_size(self) -> int:
+        return self.inputs.shape[0]
+
+    @property
+    def length(self) -> int:
+        return self.inputs.shape[1]
+
+    def to(self, device: torch.device | str) -> Batch:
+        """The same batch on another device (info tensors move too)."""
+        return replace(
+            self,
+            inputs=self.inputs.to(device),
+            targets=self.targets.to(device),
+            mask=self.mask.to(device),
+            info={k: v.to(device) for k, v in self.info.items()},
+        )
+
+
+def bits_per_sequence(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+    """The paper's cost: summed binary cross-entropy over scored bits, in bits, batch mean.
+
+    Args:
+        logits: [B, T, output_size] raw outputs (before the sigmoid).
+        batch:  the batch the logits answer.
+    Returns:
+        a scalar tensor; a constant 0.5 prediction scores exactly one bit per scored bit.
+    """
+    nats = F.binary_cross_entropy_with_logits(logits, batch.targets, reduction="none")
+    scored = nats * batch.mask.unsqueeze(-1)  # (B, T, O)
+    return scored.sum() / (batch.batch_size * math.log(2.0))
+
+
+def bit_errors_per_sequence(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+    """Wrong bits per sequence after thresholding the output probability at 0.5.
+
+    This is the "cost" most public NTM code plots; a sequence is copied perfectly when it is 0.
+    """
+    predicted = (logits > 0).to(batch.targets.dtype)  # sigmoid(x) > 0.5  <=>  x > 0
+    wrong = (predicted != batch.targets) & batch.mask.unsqueeze(-1)
+    return wrong.sum().to(torch.float32) / batch.batch_size
+
+
+def check_int_range(name: str, value: Any, low: int, high: int | None = None) -> int:
+    """Return `value` as an int, or raise ValueError naming `name` and the allowed range."""
+    allowed = f"[{low}, {high}]" if high is not None else f">= {low}"
+    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
+    value = int(value)
+    if value < low or (high is not None and value > high):
+        raise ValueError(f"{name} must be in {allowed}, got {value}")
+    return value
+
+
+class Task:
+    """Base class of the five paper tasks.
+
+    Subclasses set `name`, `input_channels`, `output_channels` and `config` (plain values
+    only, so it can be saved in a checkpoint), and implement `sample`.
+    """
+
+    name: str = "task"
+    input_channels: list[str]
+    output_channels: list[str]
+    config: dict[str, Any]
+
+    @property
+    def input_size(self) -> int:
+        return len(self.input_channels)
+
+    @property
+    def output_size(self) -> int:
+        return len(self.output_channels)
+
+    def sample(
+        self, batch_size: int, generator: torch.Generator | None = None, **overrides: Any
+    ) -> Batch:
+        """Draw `batch_size` episodes of one common length.
+
+        `overrides` replace config values for this draw only (e.g. a fixed `length=50` to test
+        generalisation beyond the training range).
+        """
+        raise NotImplementedError
+
+    def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+        """Training objective: mean binary cross-entropy (nats) per scored bit.
+
+        Proportional to `bits_per_sequence` for a fixed length, but its scale does not grow
+        with the sequence length, so one learning rate suits short and long episodes.
+        """
+        nats = F.binary_cross_entropy_with_logits(logits, batch.targets, reduction="none")
+        scored = nats * batch.mask.unsqueeze(-1)
+        num_scored = batch.mask.sum() * batch.targets.shape[-1]
+        return scored.sum() / num_scored.clamp_min(1)
+
+    def bits_per_sequence(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+        return bits_per_sequence(logits, batch)
+
+    def bit_errors_per_sequence(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+        return bit_errors_per_sequence(logits, batch)
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
+        return f"{type(self).__name__}({settings})"
