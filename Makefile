@@ -1,0 +1,62 @@
+# ntm-edu: the README's two commands are `make lab` (set up, open the course) and `make test`
+# (set up, run every test). Both start from nothing but python3 and are fast when nothing changed.
+
+PYTHON ?= python3
+VENV ?= .venv
+# The PyTorch requirement installed first. The pin takes the CPU build on the course machines;
+# override it for your own, e.g. `make lab TORCH_SPEC="torch>=2.1"` (a CUDA build on Linux).
+TORCH_SPEC ?= torch==2.13.0
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.ntm-edu-installed
+NB ?=
+
+export PYTHONHASHSEED := 0
+
+.PHONY: setup lab test lint unit notebooks sync handouts pretrained bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"
+	@touch $(STAMP)
+
+## Open the course in JupyterLab (the main job).
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+## Every test: lint, formatting, unit/learning tests, strict nbval on every notebook, pairing.
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+unit: setup
+	$(BIN)/python -m pytest tests -p no:cacheprovider
+
+notebooks: setup
+	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env -p no:cacheprovider
+
+## Regenerate notebooks from their .py twins and re-execute them (NB=03_addressing for one).
+sync: setup
+	$(BIN)/python tools/sync_notebooks.py $(NB)
+
+## Student and teacher handouts (HTML; PDF where a converter exists) into handouts/.
+handouts: setup
+	$(BIN)/python -m ntm_edu handouts --out handouts
+
+## Retrain every shipped checkpoint from scratch (hours on 2 CPU cores; resumable).
+pretrained: setup
+	$(BIN)/python -m ntm_edu pretrained --resume
+
+bench: setup
+	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/convergence.py
+
+clean:
+	rm -rf $(VENV) handouts .pytest_cache .ruff_cache

@@ -1,0 +1,56 @@
+"""Regenerate each notebooks/NN_topic.ipynb from its .py twin and execute it in place.
+
+Usage: python tools/sync_notebooks.py [NN_topic ...]   (default: every notebook)
+
+The .py (jupytext py:percent) is the source we edit and review; the .ipynb is rebuilt from it
+and executed top to bottom in a fresh kernel so its stored outputs are exactly what a student
+(and nbval in CI) gets.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbconvert.preprocessors import ExecutePreprocessor
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def sync(py_path: Path, timeout: int = 900) -> float:
+    notebook = jupytext.read(py_path)
+    notebook.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    notebook.metadata["language_info"] = {"name": "python"}
+    start = time.perf_counter()
+    ExecutePreprocessor(timeout=timeout, kernel_name="python3").preprocess(
+        notebook, {"metadata": {"path": str(NOTEBOOKS)}}
+    )
+    seconds = time.perf_counter() - start
+    for cell in notebook.cells:  # execution timestamps only make diffs noisy
+        cell.metadata.pop("execution", None)
+    nbformat.write(notebook, py_path.with_suffix(".ipynb"))
+    return seconds
+
+
+def main(names: list[str]) -> None:
+    paths = (
+        [NOTEBOOKS / f"{name.removesuffix('.py').removesuffix('.ipynb')}.py" for name in names]
+        if names
+        else sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+    )
+    for path in paths:
+        if not path.exists():
+            sys.exit(f"no such notebook source: {path}")
+        seconds = sync(path)
+        print(f"{path.stem:28s} executed in {seconds:6.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
