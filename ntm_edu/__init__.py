@@ -13,4 +13,14 @@ __all__ = ["SourceView", "setup_notebook", "show_source"]
 
 # --- tasks (ntm_edu.tasks) ---
 # --- model (ntm_edu.model) ---
+from ntm_edu.model import (  # noqa: E402
+    MODEL_CLASSES,
+    NTM,
+    LSTMBaseline,
+    NTMState,
+    Trace,
+    count_parameters,
+)
+
+__all__ += ["MODEL_CLASSES", "NTM", "LSTMBaseline", "NTMState", "Trace", "count_parameters"]
 # --- training (ntm_edu.training) ---

@@ -1,0 +1,342 @@
+"""The Neural Turing Machine: a controller, heads and a memory, stepped through time (Fig. 1).
+
+Neural Turing Machines, Graves, Wayne & Danihelka 2014, https://arxiv.org/abs/1410.5401
+
+One time step, as in the paper's Fig. 1:
+
+    controller   h_t = controller([x_t, r_{t-1}], state)      sees the input and last reads
+    heads        k, beta, g, s, gamma (+ e, a) = heads(h_t)   one linear layer, §3
+    write        w^w_t = address(M_{t-1}, ...);  M_t = write(M_{t-1}, w^w_t, e_t, a_t)
+    read         w^r_t = address(M_t, ...);      r_t = read(M_t, w^r_t)
+    output       y_t = W [h_t, r_t] + b                        logits; the loss applies sigmoid
+
+Order of write and read. The paper does not fix it (public code does both). Here the write
+heads act first and the read heads then address and read the memory M_t *after* this
+step's write, as eq. (2) reads M_t and as DeepMind's DNC does: what was written at step t
+can be read at step t, and the output sees this step's reads. The read vectors are also fed
+back to the controller at step t + 1.
+
+Episode state. Everything dynamic (`NTMState`) is reset at the start of every `forward` to
+bias values, as the paper does for every new sequence: the memory to a constant 1e-6 by
+default (Collier & Beel 2018 found it trained best), the read vectors and head weightings
+to learned values, the controller to its learned initial state. The learned weightings
+start focused on location 0: with identical memory rows and a *uniform* weighting, every
+stage of addressing keeps the weighting uniform and the heads could never focus.
+
+Taught in `notebooks/04_ntm`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import torch
+from torch import nn
+
+from ntm_edu.model.addressing import AddressingStages, address
+from ntm_edu.model.controller import CONTROLLERS
+from ntm_edu.model.heads import HeadParams, Heads
+from ntm_edu.model.memory import read, write
+
+__all__ = ["MEMORY_INITS", "NTM", "NTMState", "Trace"]
+
+# The initial weighting logits put this much more on location 0 than elsewhere:
+# softmax gives w_0(0) = e^10 / (e^10 + N - 1), about 0.994 for N = 128.
+_FOCUS_LOGIT = 10.0
+
+
+def _constant_memory(num_locations: int, width: int) -> torch.Tensor:
+    """Every cell 1e-6: small enough not to disturb reads, not zero (see PAPER_NOTES pitfall 3)."""
+    return torch.full((num_locations, width), 1e-6)
+
+
+def _random_memory(num_locations: int, width: int) -> torch.Tensor:
+    """Uniform in +-1/sqrt(N + M), a fixed random bias like pytorch-ntm's."""
+    bound = 1 / math.sqrt(num_locations + width)
+    return torch.empty(num_locations, width).uniform_(-bound, bound)
+
+
+# name -> (initial values, learned?). "random" is fixed at construction (a buffer, saved with
+# the weights); "learned" starts from the same values and is trained.
+MEMORY_INITS = {
+    "constant": (_constant_memory, False),
+    "random": (_random_memory, False),
+    "learned": (_random_memory, True),
+}
+
+
+class NTMState(NamedTuple):
+    """The dynamic state carried from one step to the next."""
+
+    memory: torch.Tensor  # M_t [B, N, M]
+    read_weights: torch.Tensor  # w^r_t [B, Hr, N]
+    write_weights: torch.Tensor  # w^w_t [B, Hw, N]
+    reads: torch.Tensor  # r_t [B, Hr, M], fed to the controller at the next step
+    controller: tuple[torch.Tensor, ...]  # the controller's own state ((h, c) or ())
+
+
+class StepDetails(NamedTuple):
+    """What a step computed on the way, kept only for the `Trace`."""
+
+    heads: HeadParams
+    write_stages: AddressingStages
+    read_stages: AddressingStages
+
+
+@dataclass
+class Trace:
+    """Everything an NTM did during one `forward`, detached, on the CPU, float32.
+
+    Attributes (Hr read heads, Hw write heads, S = 2R + 1 shifts ordered -R..+R):
+        read_weights:  [B, T, Hr, N] final read weightings w^r_t.
+        write_weights: [B, T, Hw, N] final write weightings w^w_t.
+        reads:         [B, T, Hr, M] read vectors r_t.
+        erase:         [B, T, Hw, M] erase vectors e_t.
+        add:           [B, T, Hw, M] add vectors a_t.
+        read_params, write_params: dicts with the addressing parameters of each kind of head:
+            key [B, T, H, M], beta [B, T, H], gate [B, T, H], shift [B, T, H, S],
+            gamma [B, T, H].
+        read_stages, write_stages: dicts with the intermediate weightings "content", "gated"
+            and "shifted", each [B, T, H, N] (the final one is read/write_weights).
+        memory: [B, T, N, M] the memory after each step's write, or None unless requested.
+    """
+
+    read_weights: torch.Tensor
+    write_weights: torch.Tensor
+    reads: torch.Tensor
+    erase: torch.Tensor
+    add: torch.Tensor
+    read_params: dict[str, torch.Tensor]
+    write_params: dict[str, torch.Tensor]
+    read_stages: dict[str, torch.Tensor]
+    write_stages: dict[str, torch.Tensor]
+    memory: torch.Tensor | None = None
+
+    def __repr__(self) -> str:
+        # Shapes only: printing the tensors would flood a notebook.
+        B, T, Hr, N = self.read_weights.shape
+        Hw, M = self.write_weights.shape[2], self.reads.shape[-1]
+        memory = "with" if self.memory is not None else "without"
+        return (
+            f"Trace(B={B}, T={T}, read_heads={Hr}, write_heads={Hw}, N={N}, M={M}, {memory} memory)"
+        )
+
+
+def _stack(steps: list[torch.Tensor]) -> torch.Tensor:
+    """Stack per-step tensors [B, ...] along a new time axis 1, as CPU float32: [B, T, ...]."""
+    return torch.stack(steps, dim=1).to("cpu", torch.float32)
+
+
+def _build_trace(states: list[NTMState], details: list[StepDetails], with_memory: bool) -> Trace:
+    """Turn the detached per-step states and details of a forward pass into a `Trace`."""
+
+    def stack_params(kind: str) -> dict[str, torch.Tensor]:
+        fields = [getattr(d.heads, kind) for d in details]
+        return {name: _stack([f[i] for f in fields]) for i, name in enumerate(fields[0]._fields)}
+
+    def stack_stages(kind: str) -> dict[str, torch.Tensor]:
+        stages = [getattr(d, kind) for d in details]
+        return {name: _stack([s[i] for s in stages]) for i, name in enumerate(stages[0]._fields)}
+
+    return Trace(
+        read_weights=_stack([s.read_weights for s in states]),  # (B, T, Hr, N)
+        write_weights=_stack([s.write_weights for s in states]),  # (B, T, Hw, N)
+        reads=_stack([s.reads for s in states]),  # (B, T, Hr, M)
+        erase=_stack([d.heads.vectors.erase for d in details]),  # (B, T, Hw, M)
+        add=_stack([d.heads.vectors.add for d in details]),  # (B, T, Hw, M)
+        read_params=stack_params("read"),
+        write_params=stack_params("write"),
+        read_stages=stack_stages("read_stages"),
+        write_stages=stack_stages("write_stages"),
+        memory=_stack([s.memory for s in states]) if with_memory else None,  # (B, T, N, M)
+    )
+
+
+def _check_int(name: str, value: Any, low: int, high: int | None = None) -> int:
+    """Return `value` as an int, or raise ValueError naming `name` and the allowed range."""
+    allowed = f"[{low}, {high}]" if high is not None else f">= {low}"
+    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
+    if value < low or (high is not None and value > high):
+        raise ValueError(f"{name} must be in {allowed}, got {value}")
+    return int(value)
+
+
+class NTM(nn.Module):
+    """A Neural Turing Machine with Hr read heads, Hw write heads and an N x M memory.
+
+    Args:
+        input_size:       I, channels of the external input.
+        output_size:      O, channels of the output (logits).
+        controller:       "lstm" or "feedforward" (see `controller.CONTROLLERS`).
+        controller_size:  C, hidden units of the controller (paper: 100 for copy).
+        read_heads:       Hr, number of read heads.
+        write_heads:      Hw, number of write heads.
+        memory_locations: N, rows of the memory (paper: 128).
+        memory_width:     M, width of a row (paper: 20).
+        shift_range:      R, shifts -R..+R are allowed (paper: 1, i.e. S = 3).
+        memory_init:      "constant" (1e-6), "random" (fixed) or "learned" initial memory.
+        clip_head_params: clip raw head parameters to +-this (None or 0: no clipping).
+
+    `forward(inputs)` returns logits [B, T, O]; `forward(inputs, trace=True)` also returns a
+    `Trace` of everything the heads did.
+
+    Taught in `notebooks/04_ntm`.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        output_size: int,
+        controller: str = "lstm",
+        controller_size: int = 100,
+        read_heads: int = 1,
+        write_heads: int = 1,
+        memory_locations: int = 128,
+        memory_width: int = 20,
+        shift_range: int = 1,
+        memory_init: str = "constant",
+        clip_head_params: float | None = 20.0,
+    ):
+        super().__init__()
+        if controller not in CONTROLLERS:
+            raise ValueError(f"controller must be one of {sorted(CONTROLLERS)}, got {controller!r}")
+        if memory_init not in MEMORY_INITS:
+            raise ValueError(
+                f"memory_init must be one of {sorted(MEMORY_INITS)}, got {memory_init!r}"
+            )
+        if clip_head_params is not None and not clip_head_params >= 0:
+            raise ValueError(f"clip_head_params must be None or >= 0, got {clip_head_params!r}")
+        N = _check_int("memory_locations", memory_locations, 1)
+        self._config = dict(
+            input_size=_check_int("input_size", input_size, 1),
+            output_size=_check_int("output_size", output_size, 1),
+            controller=controller,
+            controller_size=_check_int("controller_size", controller_size, 1),
+            read_heads=_check_int("read_heads", read_heads, 1),
+            write_heads=_check_int("write_heads", write_heads, 1),
+            memory_locations=N,
+            memory_width=_check_int("memory_width", memory_width, 1),
+            # The 2R + 1 shifts must fit in the memory, or a shift would wrap onto itself.
+            shift_range=_check_int("shift_range", shift_range, 0, (N - 1) // 2),
+            memory_init=memory_init,
+            clip_head_params=None if clip_head_params is None else float(clip_head_params),
+        )
+        I, O, C = self._config["input_size"], output_size, controller_size
+        Hr, Hw, M = read_heads, write_heads, memory_width
+
+        self.controller = CONTROLLERS[controller](I + Hr * M, C)
+        self.heads = Heads(C, Hr, Hw, M, 2 * shift_range + 1, clip=clip_head_params)
+        self.output = nn.Linear(C + Hr * M, O)
+
+        # Bias values the episode state is reset to.
+        make_memory, learned = MEMORY_INITS[memory_init]
+        if learned:
+            self.initial_memory = nn.Parameter(make_memory(N, M))  # M_0 [N, M]
+        else:
+            self.register_buffer("initial_memory", make_memory(N, M))  # M_0 [N, M]
+        self.initial_reads = nn.Parameter(torch.zeros(Hr, M))  # r_0 [Hr, M]
+        focused = torch.zeros(N)
+        focused[0] = _FOCUS_LOGIT
+        self.initial_read_logits = nn.Parameter(focused.repeat(Hr, 1))  # [Hr, N]
+        self.initial_write_logits = nn.Parameter(focused.repeat(Hw, 1))  # [Hw, N]
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments as plain values: `NTM(**model.config)` rebuilds it."""
+        return dict(self._config)
+
+    def initial_state(self, batch_size: int) -> NTMState:
+        """The state at the start of an episode: the learned / constant bias values."""
+        B = batch_size
+        return NTMState(
+            memory=self.initial_memory.expand(B, -1, -1),  # (B, N, M)
+            read_weights=torch.softmax(self.initial_read_logits, -1).expand(
+                B, -1, -1
+            ),  # (B, Hr, N)
+            write_weights=torch.softmax(self.initial_write_logits, -1).expand(
+                B, -1, -1
+            ),  # (B, Hw, N)
+            reads=self.initial_reads.expand(B, -1, -1),  # (B, Hr, M)
+            controller=self.controller.initial_state(B),
+        )
+
+    def step(self, x: torch.Tensor, prev: NTMState) -> tuple[torch.Tensor, NTMState, StepDetails]:
+        """One time step of Fig. 1.
+
+        Args:
+            x:    [B, I] the input at this step.
+            prev: the state after the previous step.
+        Returns:
+            logits [B, O], the new `NTMState`, and the `StepDetails` for tracing.
+        """
+        controller_input = torch.cat([x, prev.reads.flatten(1)], dim=-1)  # (B, I + Hr*M)
+        h, controller_state = self.controller(controller_input, prev.controller)  # (B, C)
+        heads = self.heads(h)
+        write_weights, write_stages = address(
+            prev.memory, *heads.write, prev.write_weights, return_stages=True
+        )  # (B, Hw, N)
+        memory = write(prev.memory, write_weights, *heads.vectors)  # (B, N, M)
+        read_weights, read_stages = address(
+            memory, *heads.read, prev.read_weights, return_stages=True
+        )  # (B, Hr, N)
+        reads = read(memory, read_weights)  # (B, Hr, M)
+        logits = self.output(torch.cat([h, reads.flatten(1)], dim=-1))  # (B, O)
+        state = NTMState(memory, read_weights, write_weights, reads, controller_state)
+        return logits, state, StepDetails(heads, write_stages, read_stages)
+
+    def forward(
+        self, inputs: torch.Tensor, trace: bool = False, trace_memory: bool = False
+    ) -> torch.Tensor | tuple[torch.Tensor, Trace]:
+        """Run whole episodes from the reset state.
+
+        Args:
+            inputs:       [B, T, I] input sequences (on the model's device, in its dtype).
+            trace:        also return a `Trace` of the heads (detached, CPU, float32).
+            trace_memory: include the memory after every step in the trace ([B, T, N, M]).
+        Returns:
+            logits [B, T, O], or (logits, Trace) when `trace` is true.
+        """
+        check_inputs(self, inputs, self._config["input_size"])
+        B, T, _ = inputs.shape
+        state = self.initial_state(B)
+        outputs, states, details = [], [], []
+        for t in range(T):
+            logits, state, step_details = self.step(inputs[:, t], state)  # (B, O)
+            outputs.append(logits)
+            if trace:
+                states.append(_detach(state))
+                details.append(_detach(step_details))
+        logits = torch.stack(outputs, dim=1)  # (B, T, O)
+        if not trace:
+            return logits
+        return logits, _build_trace(states, details, with_memory=trace_memory)
+
+
+def _detach(structure: Any) -> Any:
+    """Detach every tensor in nested (named) tuples, keeping the structure."""
+    if isinstance(structure, torch.Tensor):
+        return structure.detach()
+    if hasattr(structure, "_fields"):  # a NamedTuple
+        return type(structure)(*(_detach(x) for x in structure))
+    return tuple(_detach(x) for x in structure)
+
+
+def check_inputs(model: nn.Module, inputs: Any, input_size: int) -> None:
+    """Raise a ValueError that says what is wrong with `inputs` for this model."""
+    if not isinstance(inputs, torch.Tensor):
+        raise ValueError(f"inputs must be a torch.Tensor [B, T, {input_size}], got {type(inputs)}")
+    if inputs.dim() != 3 or inputs.shape[-1] != input_size:
+        raise ValueError(
+            f"inputs must have shape [B, T, input_size={input_size}], got {list(inputs.shape)}"
+        )
+    if inputs.shape[0] < 1 or inputs.shape[1] < 1:
+        raise ValueError(f"inputs need B >= 1 and T >= 1, got shape {list(inputs.shape)}")
+    parameter = next(model.parameters())
+    if inputs.dtype != parameter.dtype or inputs.device != parameter.device:
+        raise ValueError(
+            f"inputs are {inputs.dtype} on {inputs.device} but the model is {parameter.dtype} "
+            f"on {parameter.device}: move one to the other (e.g. model.to(inputs))"
+        )
