@@ -27,6 +27,10 @@ __all__ = [
     "bits_per_sequence",
     "bit_errors_per_sequence",
     "check_int_range",
+    "check_min_max",
+    "check_overrides",
+    "random_bits",
+    "uniform_int",
 ]
 
 
@@ -92,26 +96,60 @@ def bit_errors_per_sequence(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
 
 def check_int_range(name: str, value: Any, low: int, high: int | None = None) -> int:
     """Return `value` as an int, or raise ValueError naming `name` and the allowed range."""
-    allowed = f"[{low}, {high}]" if high is not None else f">= {low}"
+    allowed = f"in [{low}, {high}]" if high is not None else f">= {low}"
     if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
         raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
     value = int(value)
     if value < low or (high is not None and value > high):
-        raise ValueError(f"{name} must be in {allowed}, got {value}")
+        raise ValueError(f"{name} must be {allowed}, got {value}")
     return value
+
+
+def check_min_max(
+    min_name: str, min_value: Any, max_name: str, max_value: Any, low: int = 1
+) -> tuple[int, int]:
+    """Validate a training range ``low <= min <= max``; errors name the offending field."""
+    min_value = check_int_range(min_name, min_value, low)
+    max_value = check_int_range(max_name, max_value, low)
+    if max_value < min_value:
+        raise ValueError(
+            f"{max_name} must be >= {min_name} = {min_value}, got {max_name} = {max_value}"
+        )
+    return min_value, max_value
+
+
+def check_overrides(task_name: str, overrides: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """Reject override names a task does not know (a typo would otherwise be silently ignored)."""
+    unknown = sorted(set(overrides) - set(allowed))
+    if unknown:
+        names = ", ".join(allowed) if allowed else "none"
+        raise ValueError(f"{task_name}.sample got unknown override(s) {unknown}; allowed: {names}")
+
+
+def uniform_int(low: int, high: int, generator: torch.Generator | None) -> int:
+    """One integer uniform on ``[low, high]`` (both included), drawn from `generator`."""
+    return int(torch.randint(low, high + 1, (1,), generator=generator).item())
+
+
+def random_bits(shape: tuple[int, ...], generator: torch.Generator | None) -> torch.Tensor:
+    """Independent fair coin flips as a float32 tensor of 0s and 1s."""
+    return torch.randint(0, 2, shape, generator=generator).to(torch.float32)
 
 
 class Task:
     """Base class of the five paper tasks.
 
-    Subclasses set `name`, `input_channels`, `output_channels` and `config` (plain values
-    only, so it can be saved in a checkpoint), and implement `sample`.
+    Subclasses set `name`, `input_channels`, `output_channels`, `config` (plain values only,
+    so it can be saved in a checkpoint) and `override_names` (the settings `sample` may
+    change for one draw), and implement `_sample`. The public `sample` validates the batch
+    size and the override names first, so every task rejects a typo the same way.
     """
 
     name: str = "task"
     input_channels: list[str]
     output_channels: list[str]
     config: dict[str, Any]
+    override_names: tuple[str, ...] = ()
 
     @property
     def input_size(self) -> int:
@@ -126,9 +164,22 @@ class Task:
     ) -> Batch:
         """Draw `batch_size` episodes of one common length.
 
-        `overrides` replace config values for this draw only (e.g. a fixed `length=50` to test
-        generalisation beyond the training range).
+        Args:
+            batch_size: number of episodes B (>= 1).
+            generator: every random number is drawn from it, so a seeded generator gives the
+                same batch every time; None uses torch's global RNG.
+            overrides: replace settings for this draw only (e.g. a fixed `length=50` to test
+                generalisation beyond the training range); see each task's `override_names`.
+        Returns:
+            a `Batch` with inputs [B, T, input_size], targets [B, T, output_size], mask [B, T].
         """
+        batch_size = check_int_range("batch_size", batch_size, 1)
+        check_overrides(self.name, overrides, self.override_names)
+        return self._sample(batch_size, generator, **overrides)
+
+    def _sample(
+        self, batch_size: int, generator: torch.Generator | None, **overrides: Any
+    ) -> Batch:
         raise NotImplementedError
 
     def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
