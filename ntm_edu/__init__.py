@@ -12,6 +12,37 @@ __version__ = "0.1.0"
 __all__ = ["SourceView", "setup_notebook", "show_source"]
 
 # --- tasks (ntm_edu.tasks) ---
+from ntm_edu.tasks import (  # noqa: E402
+    TASKS,
+    AssociativeRecallTask,
+    Batch,
+    CopyTask,
+    NGramsTask,
+    PrioritySortTask,
+    RepeatCopyTask,
+    Task,
+    bit_errors_per_sequence,
+    bits_per_sequence,
+    make_task,
+    ngram_cost_bits,
+    optimal_probabilities,
+)
+
+__all__ += [
+    "TASKS",
+    "make_task",
+    "Task",
+    "Batch",
+    "CopyTask",
+    "RepeatCopyTask",
+    "AssociativeRecallTask",
+    "NGramsTask",
+    "PrioritySortTask",
+    "bits_per_sequence",
+    "bit_errors_per_sequence",
+    "optimal_probabilities",
+    "ngram_cost_bits",
+]
 # --- model (ntm_edu.model) ---
 from ntm_edu.model import (  # noqa: E402
     MODEL_CLASSES,
