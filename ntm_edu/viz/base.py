@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import html
 import io
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -62,49 +65,106 @@ def heatmap(
 
 
 def figure_to_png(figure: Figure, dpi: int | None = None) -> bytes:
-    """Render a figure to PNG bytes (what an `ipywidgets.Image` shows)."""
+    """Render a figure to PNG bytes (what an `ipywidgets.Image` shows).
+
+    The PNG carries no "Software" text chunk, so its bytes depend on the pixels only, not on
+    the matplotlib version that drew them.
+    """
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
+def _png(picture: Figure | bytes, dpi: int | None) -> bytes:
+    return picture if isinstance(picture, bytes) else figure_to_png(picture, dpi=dpi)
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def small_multiples(
-    render: Callable[[Any], Figure], values: Sequence[Any], labels: Sequence[str] | None = None
+    render: Callable[[Any], Figure | bytes],
+    values: Sequence[Any],
+    labels: Sequence[str] | None = None,
+    dpi: int | None = None,
 ) -> str:
     """Static fallback of a slider: an HTML grid of the frames `render(value)` draws.
 
     Used by handouts so a printed or offline page still shows what the slider shows.
+
+    Args:
+        render: value -> `Figure` (or PNG bytes), one frame per value.
+        values: the slider positions to show, in order.
+        labels: one caption per value (default `str(value)`).
+        dpi: resolution of the frames (default: the figure's own; handouts use a low one).
+
+    Returns:
+        Self-contained HTML (images inlined as base64 data URIs; no script).
     """
     labels = [str(v) for v in values] if labels is None else list(labels)
+    if len(labels) != len(values):
+        raise ValueError(f"small_multiples got {len(labels)} labels for {len(values)} values")
     cells = []
     for value, label in zip(values, labels, strict=True):
-        png = base64.b64encode(figure_to_png(render(value))).decode("ascii")
         cells.append(
             "<figure style='margin:4px'>"
-            f"<img src='data:image/png;base64,{png}' style='max-width:100%'/>"
-            f"<figcaption style='text-align:center;font-size:85%'>{label}</figcaption></figure>"
+            f"<img src='{_data_uri(_png(render(value), dpi))}' style='max-width:100%'/>"
+            "<figcaption style='text-align:center;font-size:85%'>"
+            f"{html.escape(label)}</figcaption></figure>"
         )
     return "<div style='display:flex;flex-wrap:wrap'>" + "".join(cells) + "</div>"
 
 
 def animation_html(
-    render: Callable[[Any], Figure], values: Sequence[Any], interval_ms: int = 400
+    render: Callable[[Any], Figure | bytes],
+    values: Sequence[Any],
+    interval_ms: int = 400,
+    labels: Sequence[str] | None = None,
+    dpi: int | None = None,
 ) -> str:
-    """Static fallback of a slider as a self-contained JavaScript animation (`to_jshtml`)."""
-    from matplotlib.animation import ArtistAnimation
+    """Static fallback of a slider as a self-contained JavaScript animation.
 
-    frames = [np.asarray(_rgba(render(v))) for v in values]
-    height, width = frames[0].shape[:2]
-    figure = Figure(figsize=(width / 80, height / 80), dpi=80)
-    ax = figure.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    artists = [[ax.imshow(frame, animated=True)] for frame in frames]
-    return ArtistAnimation(figure, artists, interval=interval_ms).to_jshtml(default_mode="once")
+    One `<img>` shows the first frame (what a printout or a page without JavaScript shows);
+    a range input and a play button swap in the other frames. The element ids derive from the
+    frames' bytes, so the same frames always give the same HTML (no random ids).
 
+    Args:
+        render: value -> `Figure` (or PNG bytes), one frame per value.
+        values: the slider positions to animate through, in order.
+        interval_ms: milliseconds per frame when playing (at least 1).
+        labels: one caption per value (default `str(value)`).
+        dpi: resolution of the frames (default: the figure's own).
 
-def _rgba(figure: Figure) -> np.ndarray:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba())
+    Returns:
+        HTML with an inline script; no external resources.
+    """
+    if interval_ms < 1:
+        raise ValueError(f"interval_ms must be at least 1, got {interval_ms}")
+    if not values:
+        raise ValueError("animation_html needs at least one value")
+    labels = [str(v) for v in values] if labels is None else list(labels)
+    if len(labels) != len(values):
+        raise ValueError(f"animation_html got {len(labels)} labels for {len(values)} values")
+    frames = [_data_uri(_png(render(value), dpi)) for value in values]
+    uid = "ntm-anim-" + hashlib.sha1("".join(frames + labels).encode()).hexdigest()[:12]
+    last = len(frames) - 1
+    return (
+        f"<div id='{uid}' style='display:inline-block'>"
+        f"<img src='{frames[0]}' style='max-width:100%'/>"
+        "<div style='font-size:85%'>"
+        "<button type='button'>&#9654;</button> "
+        f"<input type='range' min='0' max='{last}' value='0' step='1'/> "
+        f"<span>{html.escape(labels[0])}</span></div>"
+        "<script>(function(){"
+        f"var root=document.getElementById('{uid}');"
+        f"var frames={json.dumps(frames)};var labels={json.dumps(labels)};"
+        "var img=root.querySelector('img'),range=root.querySelector('input'),"
+        "label=root.querySelector('span'),button=root.querySelector('button'),timer=null;"
+        "function show(i){img.src=frames[i];range.value=i;label.textContent=labels[i];}"
+        "range.oninput=function(){show(+range.value);};"
+        "button.onclick=function(){if(timer){clearInterval(timer);timer=null;return;}"
+        "timer=setInterval(function(){var i=(+range.value+1)%frames.length;show(i);"
+        f"if(i==={last}){{clearInterval(timer);timer=null;}}}},{int(interval_ms)});}};"
+        "})();</script></div>"
+    )

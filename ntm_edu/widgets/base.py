@@ -1,9 +1,22 @@
-"""`Explorer`: controls + a pure render function + an image that follows the controls."""
+"""`Explorer`: controls + a pure render function + an image that follows the controls.
+
+Static fallbacks: a live widget needs a kernel, so a saved notebook, GitHub, or an HTML or PDF
+handout would show nothing where the explorer was. When a notebook displays an explorer it
+therefore also publishes a small static picture of what the sliders do (a grid of a few frames,
+or a JavaScript animation of them) in the display output's *metadata* under
+`STATIC_FALLBACK_KEY`. Metadata is invisible to JupyterLab and ignored by strict nbval (it never
+compares output metadata), so the fallback's PNG bytes, which depend on the freetype and zlib a
+matplotlib build links against, cannot make a notebook test fail on another machine.
+`ntm_edu.handouts` swaps it in for the widget view when it builds HTML, PDF and ipynb handouts.
+Composite widgets (several explorers in a box) get one with `with_static_fallback`.
+"""
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -11,7 +24,87 @@ from matplotlib.figure import Figure
 
 from ntm_edu.viz.base import animation_html, figure_to_png, small_multiples
 
-__all__ = ["Explorer"]
+__all__ = ["Explorer", "STATIC_FALLBACK_KEY", "with_static_fallback"]
+
+# Output-metadata key holding the static HTML fallback of a widget view.
+STATIC_FALLBACK_KEY = "ntm_edu/static_fallback"
+FALLBACK_FRAMES = 4  # frames in an automatic fallback: enough to see the trend, small on disk
+FALLBACK_DPI = 50  # low resolution keeps a stored notebook small (a frame is ~10 kB)
+FALLBACK_STYLES = ("grid", "animation")
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _bundle_with_fallback(
+    data: dict[str, Any], fallback_html: str | None
+) -> dict[str, Any] | tuple[dict[str, Any], dict[str, Any]]:
+    if fallback_html is None or WIDGET_VIEW not in data:
+        return data
+    return data, {STATIC_FALLBACK_KEY: {"text/html": fallback_html}}
+
+
+def with_static_fallback(
+    widget: widgets.Widget, fallback: str | Callable[[], str]
+) -> widgets.Widget:
+    """Attach a static HTML fallback to any widget (e.g. a box of explorers) and return it.
+
+    Args:
+        widget: the widget a notebook displays.
+        fallback: the HTML, or a function computing it when the widget is displayed.
+
+    Returns:
+        The same widget; displaying it stores `fallback` in the output metadata (see module doc).
+    """
+    original = widget._repr_mimebundle_
+
+    def bundle(**kwargs: Any) -> Any:
+        html = fallback() if callable(fallback) else fallback
+        return _bundle_with_fallback(original(**kwargs), html)
+
+    widget._repr_mimebundle_ = bundle
+    return widget
+
+
+def _spread(items: Sequence[Any], count: int) -> list[Any]:
+    if len(items) <= count:
+        return list(items)
+    return [items[round(i * (len(items) - 1) / (count - 1))] for i in range(count)]
+
+
+def fallback_values(control: widgets.Widget, count: int = FALLBACK_FRAMES) -> list[Any]:
+    """A few representative values of a control, evenly spread over its range, in order.
+
+    Selection widgets give their options, sliders `count` values from min to max on the step
+    grid, checkboxes both states; anything else only its current value.
+    """
+    if count < 1:
+        raise ValueError(f"count must be at least 1, got {count}")
+    value = control.value
+    options = getattr(control, "_options_values", None)
+    if options is not None:
+        return _spread(list(options), count)
+    if isinstance(value, bool):
+        return [False, True] if count > 1 else [value]
+    low, high = getattr(control, "min", None), getattr(control, "max", None)
+    if low is None or high is None or isinstance(value, tuple) or count == 1:
+        return [value]
+    base = getattr(control, "base", None)  # FloatLogSlider: min/max are exponents
+    step = getattr(control, "step", None) or (high - low) / max(count - 1, 1)
+    positions = [low + (high - low) * i / (count - 1) for i in range(count)]
+    positions = [min(high, low + round((p - low) / step) * step) for p in positions]
+    if isinstance(value, int):
+        points = [int(p) for p in positions]
+    else:
+        points = [round(base**p if base else p, 10) for p in positions]
+    unique: list[Any] = []
+    for point in points:
+        if not any(math.isclose(point, seen) for seen in unique):
+            unique.append(point)
+    return unique
+
+
+def _label(name: str, value: Any) -> str:
+    return f"{name} = {value:.4g}" if isinstance(value, float) else f"{name} = {value}"
 
 
 class Explorer(widgets.VBox):
@@ -23,6 +116,11 @@ class Explorer(widgets.VBox):
         controls: name -> ipywidget whose `.value` is passed to `render` under that name.
         title: a short caption; also the explorer's plain-text repr, so stored notebook
             outputs stay stable (the widget's own repr holds volatile ids and image bytes).
+        extra: an optional widget shown between the controls and the image.
+        fallback: the static view published for handouts when the explorer is displayed:
+            `(control_name, values)` or `(control_name, values, "grid" | "animation")`;
+            None (default) spreads `FALLBACK_FRAMES` values of the first control; False
+            publishes none (then wrap the explorer with `with_static_fallback` yourself).
 
     Tests drive an explorer without a browser: set `explorer.controls["x"].value = ...` and
     read `explorer.image.value` (PNG bytes) or `explorer.last_render_ms`.
@@ -34,12 +132,15 @@ class Explorer(widgets.VBox):
         controls: Mapping[str, widgets.Widget],
         title: str = "",
         extra: widgets.Widget | None = None,
+        fallback: tuple | None | bool = None,
     ):
         self.render_function = render
         self.controls = dict(controls)
         self.title = title
+        self.fallback = self._check_fallback(fallback)
         self.image = widgets.Image(format="png")
         self.last_render_ms = 0.0
+        self._fallback_cache: dict[str, str] = {}
         control_box = widgets.HBox(
             list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
         )
@@ -54,6 +155,25 @@ class Explorer(widgets.VBox):
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.redraw()
+
+    def _check_fallback(self, fallback: tuple | None | bool) -> tuple | None | bool:
+        if fallback is None or fallback is False:
+            return fallback
+        if fallback is True:
+            return None
+        if not isinstance(fallback, tuple | list) or len(fallback) not in (2, 3):
+            raise ValueError(
+                "fallback must be (control_name, values) or (control_name, values, style), "
+                f"got {fallback!r}"
+            )
+        name, values, *style = fallback
+        if name not in self.controls:
+            raise ValueError(f"fallback control {name!r} is not one of {list(self.controls)}")
+        if not values:
+            raise ValueError("fallback needs at least one value")
+        if style and style[0] not in FALLBACK_STYLES:
+            raise ValueError(f"fallback style must be one of {FALLBACK_STYLES}, got {style[0]!r}")
+        return (name, list(values), style[0] if style else "grid")
 
     @property
     def values(self) -> dict[str, Any]:
@@ -73,20 +193,55 @@ class Explorer(widgets.VBox):
         self.redraw()
 
     # --- static fallbacks for handouts -------------------------------------------------
-    def small_multiples(self, name: str, values: list[Any]) -> str:
+    def small_multiples(self, name: str, values: list[Any], dpi: int | None = None) -> str:
         """HTML grid of the frames seen when control `name` takes each of `values`."""
-        return small_multiples(lambda v: self._figure(**{name: v}), values,
-                               [f"{name} = {v}" for v in values])
+        return small_multiples(
+            lambda v: self.render(**{name: v}), values, [_label(name, v) for v in values], dpi
+        )
 
-    def animation(self, name: str, values: list[Any], interval_ms: int = 400) -> str:
+    def animation(
+        self, name: str, values: list[Any], interval_ms: int = 400, dpi: int | None = None
+    ) -> str:
         """Self-contained JS animation of control `name` moving through `values`."""
-        return animation_html(lambda v: self._figure(**{name: v}), values, interval_ms)
+        return animation_html(
+            lambda v: self.render(**{name: v}),
+            values,
+            interval_ms,
+            [_label(name, v) for v in values],
+            dpi,
+        )
 
-    def _figure(self, **overrides: Any) -> Figure:
-        picture = self.render(**overrides)
-        if isinstance(picture, bytes):
-            raise TypeError("static fallbacks need a render function that returns a Figure")
-        return picture
+    def static_fallback(self) -> str | None:
+        """The HTML published with the widget view (see the module docstring), or None."""
+        if self.fallback is False or not self.controls:
+            return None
+        if self.fallback is None:
+            name = next(iter(self.controls))
+            values, style = fallback_values(self.controls[name]), "grid"
+        else:
+            name, values, style = self.fallback
+        key = repr((self.values, name, values, style))
+        if key not in self._fallback_cache:
+            if style == "animation":
+                body = self.animation(name, values, dpi=FALLBACK_DPI)
+            else:
+                body = self.small_multiples(name, values, dpi=FALLBACK_DPI)
+            caption = (
+                f"<div style='font-size:85%;color:#555'><b>{self.title or 'Explorer'}</b>"
+                f" (static view of the slider <code>{name}</code>;"
+                " run the notebook to move it yourself)</div>"
+            )
+            self._fallback_cache = {key: f"<div class='ntm-edu-fallback'>{caption}{body}</div>"}
+        return self._fallback_cache[key]
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        data = super()._repr_mimebundle_(**kwargs)
+        try:
+            fallback_html = self.static_fallback()
+        except Exception as error:  # a broken fallback must not hide the live widget
+            warnings.warn(f"{self!r}: no static fallback ({error})", stacklevel=2)
+            fallback_html = None
+        return _bundle_with_fallback(data, fallback_html)
 
     def __repr__(self) -> str:
         names = ", ".join(self.controls)
