@@ -4,6 +4,6 @@ Every explorer precomputes what its sliders scrub through, then redraws only a P
 (`Explorer` below), so the picture follows the hand. One module per topic, re-exported here.
 """
 
-from ntm_edu.widgets.base import Explorer
+from ntm_edu.widgets.base import Explorer, with_static_fallback
 
-__all__ = ["Explorer"]
+__all__ = ["Explorer", "with_static_fallback"]

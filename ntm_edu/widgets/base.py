@@ -29,7 +29,7 @@ __all__ = ["Explorer", "STATIC_FALLBACK_KEY", "with_static_fallback"]
 # Output-metadata key holding the static HTML fallback of a widget view.
 STATIC_FALLBACK_KEY = "ntm_edu/static_fallback"
 FALLBACK_FRAMES = 4  # frames in an automatic fallback: enough to see the trend, small on disk
-FALLBACK_DPI = 50  # low resolution keeps a stored notebook small (a frame is ~10 kB)
+FALLBACK_DPI = 60  # low resolution keeps a stored notebook small (a frame is ~5-15 kB)
 FALLBACK_STYLES = ("grid", "animation")
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
