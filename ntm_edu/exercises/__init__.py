@@ -8,3 +8,13 @@ exception), never the answer itself. One module per notebook, re-exported here.
 from ntm_edu.exercises.base import CheckResult, compare
 
 __all__ = ["CheckResult", "compare"]
+
+from ntm_edu.exercises.tasks import *  # noqa: E402,F401,F403
+from ntm_edu.exercises.tasks import __all__ as _tasks_all  # noqa: E402
+
+__all__ += list(_tasks_all)
+
+from ntm_edu.exercises.memory import *  # noqa: E402,F401,F403
+from ntm_edu.exercises.memory import __all__ as _memory_all  # noqa: E402
+
+__all__ += list(_memory_all)

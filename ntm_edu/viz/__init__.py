@@ -11,3 +11,15 @@ from ntm_edu.viz.base import *  # noqa: F401,F403
 from ntm_edu.viz.base import __all__ as _base_all
 
 __all__ = list(_base_all)
+
+from ntm_edu.viz.diagram import *  # noqa: E402,F401,F403
+from ntm_edu.viz.diagram import __all__ as _diagram_all  # noqa: E402
+from ntm_edu.viz.sequences import *  # noqa: E402,F401,F403
+from ntm_edu.viz.sequences import __all__ as _sequences_all  # noqa: E402
+
+__all__ += list(_diagram_all) + list(_sequences_all)
+
+from ntm_edu.viz.memory import *  # noqa: E402,F401,F403
+from ntm_edu.viz.memory import __all__ as _memory_all  # noqa: E402
+
+__all__ += list(_memory_all)

@@ -7,3 +7,13 @@ Every explorer precomputes what its sliders scrub through, then redraws only a P
 from ntm_edu.widgets.base import Explorer, with_static_fallback
 
 __all__ = ["Explorer", "with_static_fallback"]
+
+from ntm_edu.widgets.sequences import *  # noqa: E402,F401,F403
+from ntm_edu.widgets.sequences import __all__ as _sequences_all  # noqa: E402
+
+__all__ += list(_sequences_all)
+
+from ntm_edu.widgets.memory import *  # noqa: E402,F401,F403
+from ntm_edu.widgets.memory import __all__ as _memory_all  # noqa: E402
+
+__all__ += list(_memory_all)
