@@ -468,3 +468,49 @@ def test_optimal_estimator_cost_anchor():
     p = optimal_probabilities(bits).clamp(1e-6, 1 - 1e-6)
     logits = torch.log(p / (1 - p)).unsqueeze(-1)
     assert bits_per_sequence(logits, batch).item() == pytest.approx(mean, rel=1e-3)
+
+
+# --- the notebook's exercise checks ---------------------------------------------------------
+
+
+def test_check_copy_targets_passes_a_right_answer_and_fails_a_wrong_one():
+    from ntm_edu.exercises.tasks import check_copy_targets, copy_targets_reference
+
+    # The reference agrees with the task's own targets.
+    batch = CopyTask().sample(3, seeded(9), length=7)
+    assert torch.equal(copy_targets_reference(batch.inputs), batch.targets)
+    assert check_copy_targets(copy_targets_reference)
+
+    def off_by_one(inputs):  # answers one step too early
+        targets = copy_targets_reference(inputs)
+        return torch.roll(targets, -1, dims=1)
+
+    result = check_copy_targets(off_by_one)
+    assert not result and "wrong values" in result.message and "length" in result.message
+
+    def stub(inputs):
+        raise NotImplementedError
+
+    assert "not implemented" in check_copy_targets(stub).message
+    assert "shape" in check_copy_targets(lambda x: x).message  # returned the inputs
+
+
+def test_check_optimal_estimator_passes_a_loop_and_fails_laplace():
+    from ntm_edu.exercises.tasks import check_optimal_estimator
+
+    def loop(bits, context, prior=0.5):
+        counts, out = {}, []
+        for t, bit in enumerate(bits):
+            if t < context:
+                out.append(0.5)
+                continue
+            key = tuple(bits[t - context : t])
+            zeros, ones = counts.get(key, (0, 0))
+            out.append((ones + prior) / (zeros + ones + 2 * prior))
+            counts[key] = (zeros + (bit == 0), ones + (bit == 1))
+        return np.array(out)
+
+    assert check_optimal_estimator(loop)
+    result = check_optimal_estimator(lambda bits, context: loop(bits, context, prior=1.0))
+    assert not result and "8 bits, context 2" in result.message
+    assert "0.75" not in repr(result)  # the expected values are never shown
