@@ -15,19 +15,21 @@ else nbconvert's WebPDF (playwright) or LaTeX (xelatex) exporters; if none is in
 PDFs are skipped with a printed message). Equations are typeset by MathJax, which the page
 loads from its CDN: offline they show as LaTeX source; nothing else is fetched.
 
-**Widgets.** A live ipywidgets view needs a kernel: nbconvert always prefers the widget-view
-MIME type and, without stored widget state, renders an empty box (with state, it would fetch
-the widget manager from a CDN). So the builder drops the widget view and the notebook's widget
-state and shows a static fallback instead. Every `ntm_edu.widgets.Explorer` publishes one when
-displayed: a grid of a few low-resolution frames (or a small JS animation), stored in the
-display output's *metadata* under `ntm_edu.widgets.base.STATIC_FALLBACK_KEY`, not as a
-`text/html` output. That placement is deliberate: strict nbval compares every output MIME type
-(`text/html` included) byte for byte but never output metadata, and PNG bytes drawn by
-matplotlib differ between builds linking other freetype/zlib versions (pip wheels versus
-conda-forge). Metadata keeps the notebook tests independent of those bytes and needs no nbval
-configuration. The builder turns the fallback into a `text/html` output (in the ipynb handouts
-too, so a handout opened without a kernel shows pictures instead of "model not found"). Widget
-outputs without a fallback (e.g. tqdm progress bars) keep only their plain-text form.
+**Widgets.** A live ipywidgets view needs a kernel. nbconvert renders a widget view from the
+widget state an executed notebook stores (loading the widget manager from a CDN, and showing
+only the state frozen at save time) and, when the state lacks the widget, falls back to the
+output's next MIME type (`text/html`, else `text/plain`). So the builder drops the widget views
+and the notebook's widget state and shows a static fallback instead. Every
+`ntm_edu.widgets.Explorer` publishes one when displayed: a grid of a few low-resolution frames
+(or a small JS animation), stored in the display output's *metadata* under
+`ntm_edu.widgets.base.STATIC_FALLBACK_KEY`, not as a `text/html` output. That placement is
+deliberate: strict nbval compares every output MIME type (`text/html` included) byte for byte
+but never output metadata, and PNG bytes drawn by matplotlib differ between builds linking
+other freetype/zlib versions (pip wheels versus conda-forge). Metadata keeps the notebook tests
+independent of those bytes and needs no nbval configuration. The builder turns the fallback
+into a `text/html` output (in the ipynb handouts too, so a handout opened without a kernel
+shows pictures instead of "model not found"). Widget outputs without a fallback (e.g. tqdm
+progress bars) keep only their plain-text form.
 
 The build is deterministic: the same notebooks give byte-identical ipynb and HTML files.
 
@@ -368,6 +370,8 @@ def find_pdf_converter() -> tuple[str, str] | None:
 
 
 def _chromium_pdf(binary: str, page: Path, target: Path) -> None:
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ntm-edu-chromium-") as profile:
         command = [
             binary,
@@ -396,6 +400,7 @@ def _pdf(converter: tuple[str, str], notebook: Any, page: Path, target: Path) ->
         return
     from nbconvert import PDFExporter, WebPDFExporter
 
+    target.parent.mkdir(parents=True, exist_ok=True)
     exporter = WebPDFExporter() if kind == "webpdf" else PDFExporter()
     body, _ = exporter.from_notebook_node(
         notebook, resources={"metadata": {"name": target.stem, "path": str(page.parent)}}

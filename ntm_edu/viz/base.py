@@ -109,7 +109,8 @@ def small_multiples(
     for value, label in zip(values, labels, strict=True):
         cells.append(
             "<figure style='margin:4px'>"
-            f"<img src='{_data_uri(_png(render(value), dpi))}' style='max-width:100%'/>"
+            f"<img src='{_data_uri(_png(render(value), dpi))}' alt='{html.escape(label)}'"
+            " style='max-width:100%'/>"
             "<figcaption style='text-align:center;font-size:85%'>"
             f"{html.escape(label)}</figcaption></figure>"
         )
@@ -151,7 +152,7 @@ def animation_html(
     last = len(frames) - 1
     return (
         f"<div id='{uid}' style='display:inline-block'>"
-        f"<img src='{frames[0]}' style='max-width:100%'/>"
+        f"<img src='{frames[0]}' alt='{html.escape(labels[0])}' style='max-width:100%'/>"
         "<div style='font-size:85%'>"
         "<button type='button'>&#9654;</button> "
         f"<input type='range' min='0' max='{last}' value='0' step='1'/> "
@@ -161,7 +162,8 @@ def animation_html(
         f"var frames={json.dumps(frames)};var labels={json.dumps(labels)};"
         "var img=root.querySelector('img'),range=root.querySelector('input'),"
         "label=root.querySelector('span'),button=root.querySelector('button'),timer=null;"
-        "function show(i){img.src=frames[i];range.value=i;label.textContent=labels[i];}"
+        "function show(i){img.src=frames[i];img.alt=labels[i];range.value=i;"
+        "label.textContent=labels[i];}"
         "range.oninput=function(){show(+range.value);};"
         "button.onclick=function(){if(timer){clearInterval(timer);timer=null;return;}"
         "timer=setInterval(function(){var i=(+range.value+1)%frames.length;show(i);"
