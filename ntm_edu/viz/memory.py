@@ -77,7 +77,8 @@ def _array(
 
 
 def _shape_text(shape: Sequence[int | None]) -> str:
-    return "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
+    text = ", ".join("any" if s is None else str(s) for s in shape)
+    return f"({text},)" if len(shape) == 1 else f"({text})"
 
 
 def _weighting(name: str, value: Any, num_locations: int | None = None) -> np.ndarray:
@@ -340,9 +341,11 @@ class _LivePlot:
     notebook cell or `savefig`); with ``live=True`` `png()` blits.
     """
 
-    def __init__(self, live: bool, width: float, height: float):
+    def __init__(self, live: bool, width: float, height: float, dpi: float | None = None):
         self.live = live
-        self.figure = new_figure(width, height)
+        self.figure = (
+            new_figure(width, height) if dpi is None else new_figure(width, height, dpi=dpi)
+        )
         self._tracked: list[Any] = []
         self._canvas: FigureCanvasAgg | None = None
         self._background: Any = None
@@ -392,14 +395,20 @@ class MemoryWritePlot(_LivePlot):
         memory_width: M.
         vlim: colour limit of memory contents (fixed, so colours compare between redraws).
         live: blit (for explorers) instead of building an ordinary figure.
+        dpi: resolution (default: matplotlib's rc setting).
 
     Call `update(...)` with the arrays, then show `.figure` (static) or `png()` (live).
     """
 
     def __init__(
-        self, num_locations: int, memory_width: int, vlim: float = 1.5, live: bool = False
+        self,
+        num_locations: int,
+        memory_width: int,
+        vlim: float = 1.5,
+        live: bool = False,
+        dpi: float | None = None,
     ):
-        super().__init__(live, 10.5, 3.9)
+        super().__init__(live, 10.5, 3.9, dpi)
         if num_locations < 1 or memory_width < 1:
             raise ValueError(
                 f"num_locations and memory_width must be >= 1, got {num_locations}, {memory_width}"
@@ -537,12 +546,18 @@ class AddressingPlot(_LivePlot):
     Args:
         num_locations: N.  memory_width: M.  shift_width: S = 2R + 1.
         live: blit (for explorers) instead of building an ordinary figure.
+        dpi: resolution (default: matplotlib's rc setting).
     """
 
     def __init__(
-        self, num_locations: int, memory_width: int, shift_width: int = 3, live: bool = False
+        self,
+        num_locations: int,
+        memory_width: int,
+        shift_width: int = 3,
+        live: bool = False,
+        dpi: float | None = None,
     ):
-        super().__init__(live, 11.0, 5.0)
+        super().__init__(live, 11.0, 5.0, dpi)
         if num_locations < 1 or memory_width < 1:
             raise ValueError(
                 f"num_locations and memory_width must be >= 1, got {num_locations}, {memory_width}"
@@ -732,6 +747,7 @@ class HeadActivityPlot(_LivePlot):
     Args:
         steps: T.  input_size: I.  output_size: O.  memory_width: M.  num_locations: N.
         live: blit (for explorers) instead of building an ordinary figure.
+        dpi: resolution (default: matplotlib's rc setting).
     """
 
     def __init__(
@@ -742,8 +758,9 @@ class HeadActivityPlot(_LivePlot):
         memory_width: int,
         num_locations: int,
         live: bool = False,
+        dpi: float | None = None,
     ):
-        super().__init__(live, 10.0, 6.4)
+        super().__init__(live, 10.0, 6.4, dpi)
         sizes = dict(
             steps=steps,
             input_size=input_size,

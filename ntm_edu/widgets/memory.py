@@ -37,7 +37,7 @@ from ntm_edu.viz.memory import (
     head_activity_figure,
     memory_write_figure,
 )
-from ntm_edu.widgets.base import Explorer
+from ntm_edu.widgets.base import FALLBACK_DPI, Explorer
 
 __all__ = [
     "ADD_PATTERNS",
@@ -83,12 +83,19 @@ class _LiveExplorer(Explorer):
 
     * `redraw()` (a control moved): `compute` once, update the live plot, blit a PNG, and keep
       the arrays in `self.state`.
-    * `render(**overrides)` with overrides (the static fallbacks and handouts): an ordinary
-      `Figure` of those values; `state` and the live picture are left alone.
+    * `render(**overrides)` with overrides (the static fallbacks and handouts): PNG bytes of
+      those values from a second live plot at the fallback resolution, built on first use
+      (laying out a figure costs ~100x a blit, and a fallback needs several frames); `state`
+      and the live picture are left alone. `render_function(**values)` is the pure renderer
+      and returns an ordinary `Figure`.
     """
 
     plot: Any
     state: dict[str, Any]
+    _frame_plot: Any = None
+
+    def _make_plot(self, dpi: float | None) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def _init_explorer(self, controls: dict[str, Any], title: str, fallback: Any = None) -> None:
         self.state = {}
@@ -109,7 +116,11 @@ class _LiveExplorer(Explorer):
 
     def render(self, **overrides: Any) -> Figure | bytes:
         if overrides:
-            return self.render_function(**{**self.values, **overrides})
+            if self._frame_plot is None:
+                self._frame_plot = self._make_plot(FALLBACK_DPI)
+            state = self.compute(**{**self.values, **overrides})
+            self._frame_plot.update(*self._arguments(state))
+            return self._frame_plot.png()
         self.state = self.compute(**self.values)
         self.plot.update(*self._arguments(self.state))
         return self.plot.png()
@@ -162,7 +173,7 @@ class MemoryExplorer(_LiveExplorer):
         N = _check_size("num_locations", num_locations, 2, 64)
         M = _check_size("memory_width", memory_width, 1, 32)
         self.memory = np.random.default_rng(seed).uniform(-0.8, 0.8, (N, M))  # M_{t-1}
-        self.plot = MemoryWritePlot(N, M, vlim=1.8, live=True)
+        self.plot = self._make_plot(None)
         controls = {
             "focus": widgets.IntSlider(
                 value=N // 4,
@@ -175,7 +186,7 @@ class MemoryExplorer(_LiveExplorer):
             "sharpness": widgets.FloatSlider(
                 value=1.0,
                 min=0.0,
-                max=5.0,
+                max=8.0,
                 step=0.1,
                 description="sharpness",
                 layout=_slider_layout(),
@@ -227,6 +238,9 @@ class MemoryExplorer(_LiveExplorer):
             "read_before": read(memory, w_t)[0, 0].numpy(),
             "read_after": read(after, w_t)[0, 0].numpy(),
         }
+
+    def _make_plot(self, dpi: float | None) -> MemoryWritePlot:
+        return MemoryWritePlot(*self.memory.shape, vlim=1.8, live=True, dpi=dpi)
 
     def _arguments(self, state: dict[str, Any]) -> tuple[Any, ...]:
         keys = [
@@ -314,7 +328,7 @@ class AddressingExplorer(_LiveExplorer):
         M = _check_size("memory_width", memory_width, 2, 32)
         self.patterns = _memory_patterns(N, M, seed)  # precomputed once
         self.noise = np.random.default_rng(seed + 1).normal(0, 0.35, M)
-        self.plot = AddressingPlot(N, M, 3, live=True)
+        self.plot = self._make_plot(None)
 
         def slider(description: str, value: float, low: float, high: float, step: float) -> Any:
             return widgets.FloatSlider(
@@ -432,6 +446,10 @@ class AddressingExplorer(_LiveExplorer):
             "gamma": float(gamma),
         }
 
+    def _make_plot(self, dpi: float | None) -> AddressingPlot:
+        N, M = self.patterns[MEMORY_PATTERNS[0]].shape
+        return AddressingPlot(N, M, 3, live=True, dpi=dpi)
+
     def _arguments(self, state: dict[str, Any]) -> tuple[Any, ...]:
         stages = {name: state[name] for name in ("content", "gated", "shifted", "sharpened")}
         return (
@@ -520,14 +538,7 @@ class HeadActivityExplorer(_LiveExplorer):
         self.locations = _check_size("max_locations", max_locations, 1, N)
         for name in ("write_weights", "read_weights"):
             self.arrays[name] = self.arrays[name][:, :, : self.locations]
-        self.plot = HeadActivityPlot(
-            T,
-            self.arrays["inputs"].shape[2],
-            self.arrays["outputs"].shape[2],
-            self.arrays["add"].shape[2],
-            self.locations,
-            live=True,
-        )
+        self.plot = self._make_plot(None)
         controls = {
             "example": widgets.IntSlider(
                 value=0,
@@ -548,6 +559,11 @@ class HeadActivityExplorer(_LiveExplorer):
         }
         frames = sorted({0, T // 3, (2 * T) // 3, T - 1})
         self._init_explorer(controls, title, fallback=("time", frames, "animation"))
+
+    def _make_plot(self, dpi: float | None) -> HeadActivityPlot:
+        B, T, I = self.arrays["inputs"].shape
+        O, M = self.arrays["outputs"].shape[2], self.arrays["add"].shape[2]
+        return HeadActivityPlot(T, I, O, M, self.locations, live=True, dpi=dpi)
 
     def compute(self, example: int, time: int) -> dict[str, Any]:
         B, T = self.arrays["inputs"].shape[:2]
