@@ -514,3 +514,15 @@ def test_check_optimal_estimator_passes_a_loop_and_fails_laplace():
     result = check_optimal_estimator(lambda bits, context: loop(bits, context, prior=1.0))
     assert not result and "8 bits, context 2" in result.message
     assert "0.75" not in repr(result)  # the expected values are never shown
+
+
+def test_check_read_weighting_of_the_welcome_notebook():
+    from ntm_edu.exercises.welcome import check_read_weighting
+
+    memory = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]
+    assert check_read_weighting(torch.tensor([0.5, 0.5, 0.0, 0.0]), memory, [0.5, 0.5, 0.0])
+    uniform = check_read_weighting([0.25] * 4, memory, [0.5, 0.5, 0.0])
+    assert not uniform and "reads [0.5, 0.5, 0.5]" in uniform.message
+    assert "sum to 1.5" in check_read_weighting([0.5, 0.5, 0.5, 0], memory, [0.5, 0.5, 0]).message
+    assert "[0, 1]" in check_read_weighting([1.5, -0.5, 0, 0], memory, [0.5, 0.5, 0]).message
+    assert "shape" in check_read_weighting([1.0, 0.0], memory, [1, 0, 0]).message

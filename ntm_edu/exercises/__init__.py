@@ -14,6 +14,11 @@ from ntm_edu.exercises.tasks import __all__ as _tasks_all  # noqa: E402
 
 __all__ += list(_tasks_all)
 
+from ntm_edu.exercises.welcome import *  # noqa: E402,F401,F403
+from ntm_edu.exercises.welcome import __all__ as _welcome_all  # noqa: E402
+
+__all__ += list(_welcome_all)
+
 from ntm_edu.exercises.memory import *  # noqa: E402,F401,F403
 from ntm_edu.exercises.memory import __all__ as _memory_all  # noqa: E402
 

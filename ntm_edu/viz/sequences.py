@@ -302,7 +302,15 @@ def plot_ngram_predictions(
     top.set_ylim(-0.1, 1.1)
     top.set_ylabel("P(bit = 1)")
     top.set_title("predictions over time", loc="left")
-    top.legend(loc="upper right", fontsize=7, ncols=4, framealpha=0.9)
+    # Above the axes, right of the title: inside, it would hide the ticks of the bits.
+    top.legend(
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize=7,
+        ncols=4 + len(models or {}),
+        frameon=False,
+        borderaxespad=0.2,
+    )
     heatmap(
         bottom, np.stack(list(rows.values())), row_labels=list(rows), title="as rows (darker = 1)"
     )
