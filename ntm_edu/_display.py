@@ -41,7 +41,8 @@ class SourceView:
         else:
             formatter = HtmlFormatter(noclasses=True, style="default")
             body = highlight(self.source, PythonLexer(), formatter)
-        caption = f"<div style='color:#666;font-size:85%'>from <code>{html.escape(self.path)}</code></div>"
+        path = html.escape(self.path)
+        caption = f"<div style='color:#666;font-size:85%'>from <code>{path}</code></div>"
         return caption + body
 
 
@@ -83,6 +84,14 @@ def setup_notebook(seed: int = 0, threads: int | None = None) -> None:
     if threads is None:
         threads = int(os.environ.get("NTM_EDU_THREADS", min(2, os.cpu_count() or 1)))
     torch.set_num_threads(max(1, threads))
+    try:  # a bare `Figure` as a cell's last expression shows as a PNG only with inline plots
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None and "ipykernel" in type(shell).__module__:
+            shell.run_line_magic("matplotlib", "inline")
+    except ImportError:  # plain Python: nothing to display into
+        pass
     matplotlib.rcParams.update(
         {
             "figure.dpi": 80,

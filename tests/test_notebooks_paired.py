@@ -14,7 +14,10 @@ SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
 
 
 def cells(notebook):
-    return [(cell.cell_type, cell.source.strip(), tuple(cell.metadata.get("tags", ()))) for cell in notebook.cells]
+    return [
+        (cell.cell_type, cell.source.strip(), tuple(cell.metadata.get("tags", ())))
+        for cell in notebook.cells
+    ]
 
 
 def test_there_are_notebooks():
@@ -47,6 +50,9 @@ def test_notebook_is_committed_executed(ipynb):
     counts = [cell["execution_count"] for cell in code]
     assert counts == list(range(1, len(code) + 1)), f"{ipynb.name} was not run top to bottom once"
     errors = [
-        output for cell in code for output in cell.get("outputs", []) if output.get("output_type") == "error"
+        output
+        for cell in code
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
     ]
     assert not errors, f"{ipynb.name} stores an error output"

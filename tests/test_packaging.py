@@ -4,10 +4,14 @@ environments, the README's two commands exist in the Makefile, and CI calls the 
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser lives in tomli
+    tomllib = pytest.importorskip("tomli")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,7 +21,9 @@ CONDA_NAMES = {"torch": "pytorch-cpu"}
 
 def runtime_dependencies() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return [re.split(r"[<>=!~ \[;]", spec, maxsplit=1)[0].lower() for spec in project["dependencies"]]
+    return [
+        re.split(r"[<>=!~ \[;]", spec, maxsplit=1)[0].lower() for spec in project["dependencies"]
+    ]
 
 
 def conda_packages(path: Path) -> set[str]:
@@ -50,9 +56,7 @@ def test_torch_range_admits_the_cpu_pin():
 @pytest.mark.parametrize("env_file", ["environment.yml", "binder/environment.yml"])
 def test_conda_environments_list_every_runtime_dependency(env_file):
     listed = conda_packages(ROOT / env_file)
-    missing = [
-        dep for dep in runtime_dependencies() if CONDA_NAMES.get(dep, dep) not in listed
-    ]
+    missing = [dep for dep in runtime_dependencies() if CONDA_NAMES.get(dep, dep) not in listed]
     assert not missing, f"{env_file} lacks {missing} (pyproject.toml lists them)"
 
 

@@ -58,7 +58,9 @@ def compare(
         expected_array = _as_array(expected)
         if got_array is None:
             return CheckResult(
-                name, False, f"returned {type(got).__name__}, expected an array (case: {description})"
+                name,
+                False,
+                f"returned {type(got).__name__}, expected an array (case: {description})",
             )
         if got_array.shape != expected_array.shape:
             return CheckResult(
@@ -70,9 +72,7 @@ def compare(
         if not np.all(np.isfinite(got_array)):
             return CheckResult(name, False, f"contains NaN or inf (case: {description})")
         if not np.allclose(got_array, expected_array, atol=atol, rtol=1e-4):
-            where = np.unravel_index(
-                np.argmax(np.abs(got_array - expected_array)), got_array.shape
-            )
+            where = np.unravel_index(np.argmax(np.abs(got_array - expected_array)), got_array.shape)
             return CheckResult(
                 name,
                 False,
