@@ -55,3 +55,36 @@ from ntm_edu.model import (  # noqa: E402
 
 __all__ += ["MODEL_CLASSES", "NTM", "LSTMBaseline", "NTMState", "Trace", "count_parameters"]
 # --- training (ntm_edu.training) ---
+from ntm_edu.training import (  # noqa: E402
+    PRETRAINED_RECIPES,
+    Callback,
+    CheckpointError,
+    Curriculum,
+    History,
+    TrainingDiverged,
+    build_model,
+    default_config,
+    evaluate,
+    load_checkpoint,
+    load_pretrained,
+    pick_device,
+    save_checkpoint,
+    train,
+)
+
+__all__ += [
+    "PRETRAINED_RECIPES",
+    "Callback",
+    "CheckpointError",
+    "Curriculum",
+    "History",
+    "TrainingDiverged",
+    "build_model",
+    "default_config",
+    "evaluate",
+    "load_checkpoint",
+    "load_pretrained",
+    "pick_device",
+    "save_checkpoint",
+    "train",
+]

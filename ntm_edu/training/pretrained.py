@@ -1,0 +1,269 @@
+"""The small checkpoints shipped with the package, and the recipes that produce them.
+
+Notebooks load a trained model with ``load_pretrained("copy", "ntm")`` instead of training for
+minutes; a clearly marked flag in each notebook retrains instead. Every shipped file
+``ntm_edu/pretrained/<task>_<model>.pt`` is a normal checkpoint (`checkpoints.py`) without
+optimizer state, holding the model, the task, and the run's `History` (learning curve and probe
+snapshots for the widgets).
+
+`PRETRAINED_RECIPES` is the single source of truth for how each file was made: one row per
+file, and ``python -m ntm_edu pretrained`` regenerates them all from it (resumable, with
+``--resume``). Settings a row leaves out come from `default_config(task, model)`.
+
+Taught in `notebooks/05_training`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from ntm_edu.training.checkpoints import load_checkpoint, save_checkpoint
+from ntm_edu.training.config import MODEL_KINDS, build_model, default_config
+from ntm_edu.training.history import History
+
+__all__ = [
+    "PRETRAINED_DIR",
+    "PRETRAINED_RECIPES",
+    "Pretrained",
+    "available_pretrained",
+    "load_pretrained",
+    "regenerate_pretrained",
+]
+
+# Where shipped checkpoints live: inside the package, so `pip install` carries them along
+# (pyproject's package-data lists pretrained/*.pt).
+PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
+
+# name -> how the file `<name>.pt` is trained. Fields: task, model kind, model kwargs
+# (besides the task's input/output sizes), task kwargs, steps, batch size, lr, seed, and the
+# probe-snapshot schedule the notebook widgets scrub through. Model sizes follow the paper
+# (Tables 1-3) where a laptop CPU can afford it; budgets are the measured default_config ones.
+PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
+    # Copy, Figs. 3-6: NTM (LSTM controller 100, memory 128x20) and the 3x256 LSTM baseline.
+    "copy_ntm": dict(task="copy", model="ntm", model_kwargs=dict(controller_size=100),
+                     steps=3000, batch_size=32, lr=1e-3, seed=0, probe_every=50),
+    "copy_lstm": dict(task="copy", model="lstm", model_kwargs=dict(hidden_size=256, layers=3),
+                      steps=5000, batch_size=32, lr=1e-3, seed=0, probe_every=100),
+    # Repeat copy, Figs. 7-9: a 3x256 LSTM instead of the paper's 3x512 to fit a CPU budget.
+    "repeat_copy_ntm": dict(task="repeat_copy", model="ntm",
+                            model_kwargs=dict(controller_size=100),
+                            steps=6000, batch_size=32, lr=1e-3, seed=0, probe_every=100),
+    "repeat_copy_lstm": dict(task="repeat_copy", model="lstm",
+                             model_kwargs=dict(hidden_size=256, layers=3),
+                             steps=8000, batch_size=32, lr=1e-3, seed=0, probe_every=200),
+    # Associative recall, Figs. 10-12: the FF controller learns it fastest in the paper.
+    "associative_recall_ntm_ff": dict(task="associative_recall", model="ntm_ff",
+                                      model_kwargs=dict(controller_size=256, read_heads=4,
+                                                        write_heads=4),
+                                      steps=6000, batch_size=32, lr=1e-3, seed=0,
+                                      probe_every=100),
+    "associative_recall_lstm": dict(task="associative_recall", model="lstm",
+                                    model_kwargs=dict(hidden_size=256, layers=3),
+                                    steps=10000, batch_size=32, lr=1e-3, seed=0,
+                                    probe_every=200),
+    # Dynamic N-grams, Figs. 13-15: compared with the optimal estimator (eq. 10).
+    "ngrams_ntm": dict(task="ngrams", model="ntm", model_kwargs=dict(controller_size=100),
+                       steps=10000, batch_size=32, lr=3e-4, seed=0, probe_every=200),
+    "ngrams_lstm": dict(task="ngrams", model="lstm", model_kwargs=dict(hidden_size=128, layers=3),
+                        steps=10000, batch_size=32, lr=3e-4, seed=0, probe_every=200),
+    # Priority sort, Figs. 16-18: 5 heads on an LSTM controller.
+    "priority_sort_ntm": dict(task="priority_sort", model="ntm",
+                              model_kwargs=dict(controller_size=200, read_heads=5, write_heads=5),
+                              steps=10000, batch_size=32, lr=3e-4, seed=0, probe_every=200),
+    "priority_sort_lstm": dict(task="priority_sort", model="lstm",
+                               model_kwargs=dict(hidden_size=128, layers=3),
+                               steps=10000, batch_size=32, lr=3e-4, seed=0, probe_every=200),
+}  # fmt: skip
+
+# Probe batches of shipped files: 2 sequences keep snapshots small (see history.py).
+_PROBE_SIZE = 2
+# Steps between the resumable work-file saves of `regenerate_pretrained`.
+_SAVE_EVERY = 200
+
+
+@dataclass
+class Pretrained:
+    """A shipped model, ready to use.
+
+    Attributes:
+        name: e.g. "copy_ntm".
+        model: the trained model, in eval mode.
+        task: the task it was trained on (same settings).
+        history: learning curve and probe snapshots of its training run.
+        path: the file it came from.
+        recipe: the `PRETRAINED_RECIPES` row stored in the file.
+    """
+
+    name: str
+    model: nn.Module
+    task: Any
+    history: History
+    path: Path
+    recipe: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (
+            f"Pretrained({self.name!r}: {type(self.model).__name__} on {self.task!r}, "
+            f"{self.history.step} steps, {self.history.sequences} sequences)"
+        )
+
+
+def available_pretrained(folder: str | Path | None = None) -> list[str]:
+    """Names of the checkpoints present in `folder` (default: the package's), sorted."""
+    folder = Path(folder) if folder is not None else PRETRAINED_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.pt"))
+
+
+def load_pretrained(
+    task: str, model: str = "ntm", device: str = "cpu", folder: str | Path | None = None
+) -> Pretrained:
+    """Load the shipped checkpoint ``<task>_<model>.pt``.
+
+    Args:
+        task: "copy", "repeat_copy", "associative_recall", "ngrams" or "priority_sort".
+        model: "ntm" (LSTM controller), "ntm_ff" (feed-forward controller) or "lstm".
+        device: where to put the model.
+        folder: where to look (default: `PRETRAINED_DIR`, inside the package).
+    Returns:
+        a `Pretrained` with the model in eval mode.
+    Raises:
+        ValueError: unknown model kind.
+        FileNotFoundError: no such file; the message lists the files that exist and the
+            command that makes the missing one.
+        CheckpointError: the file exists but cannot be loaded.
+    """
+    if model not in MODEL_KINDS:
+        raise ValueError(f"model must be one of {', '.join(MODEL_KINDS)}, got {model!r}")
+    folder = Path(folder) if folder is not None else PRETRAINED_DIR
+    name = f"{task}_{model}"
+    path = folder / f"{name}.pt"
+    if not path.is_file():
+        present = ", ".join(available_pretrained(folder)) or "none"
+        hint = (
+            f"make it with `python -m ntm_edu pretrained --only {name}`"
+            if name in PRETRAINED_RECIPES
+            else f"there is no recipe for it (recipes: {', '.join(PRETRAINED_RECIPES)})"
+        )
+        raise FileNotFoundError(
+            f"no pretrained checkpoint {name!r} in {folder}; available: {present}. {hint}"
+        )
+    checkpoint = load_checkpoint(path, device=device)
+    return Pretrained(
+        name=name,
+        model=checkpoint.model,
+        task=checkpoint.task,
+        history=checkpoint.history,
+        path=path,
+        recipe=dict(checkpoint.extra.get("recipe", {})),
+    )
+
+
+def _recipe_settings(name: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], int]:
+    """(task kwargs, model kwargs, train kwargs, steps) of a recipe, defaults filled in."""
+    recipe = PRETRAINED_RECIPES[name]
+    config = default_config(recipe["task"], recipe["model"])
+    task_kwargs = {**config["task"], **recipe.get("task_kwargs", {})}
+    model_kwargs = {**config["model"], **recipe.get("model_kwargs", {})}
+    settings = dict(config["train"])
+    for key in ("batch_size", "lr", "seed", "optimizer", "clip", "curriculum", "probe_every"):
+        if key in recipe:
+            settings[key] = recipe[key]
+    settings.setdefault("probe_size", _PROBE_SIZE)
+    default_steps = settings.pop("steps")
+    steps = int(recipe.get("steps", default_steps))
+    return task_kwargs, model_kwargs, settings, steps
+
+
+def regenerate_pretrained(
+    names: list[str] | None = None,
+    resume: bool = False,
+    folder: str | Path | None = None,
+    device: str = "auto",
+    max_steps: int | None = None,
+    progress: bool = True,
+    log=print,
+) -> list[Path]:
+    """Train the checkpoints of `PRETRAINED_RECIPES` (all, or `names`) and write them.
+
+    Each run saves a resumable work file ``<name>.pt.part`` every few hundred steps; the
+    finished file ``<name>.pt`` is written (without optimizer state) when the run ends, and the
+    work file removed. With `resume`, finished files are skipped and work files continued.
+
+    Args:
+        names: recipe names (default: all).
+        resume: skip finished files and continue interrupted ones instead of starting over.
+        folder: where to write (default: the package's `PRETRAINED_DIR`).
+        device: training device.
+        max_steps: cap each recipe's steps (smoke tests; the result is then not the recipe's).
+        progress: show progress bars.
+        log: where to print one line per checkpoint (with its wall time).
+    Returns:
+        the paths of the finished files.
+    """
+    from ntm_edu.tasks import make_task
+    from ntm_edu.training.loop import train
+
+    names = list(PRETRAINED_RECIPES) if names is None else list(names)
+    unknown = [n for n in names if n not in PRETRAINED_RECIPES]
+    if unknown:
+        raise ValueError(
+            f"unknown pretrained name(s) {unknown}; recipes: {', '.join(PRETRAINED_RECIPES)}"
+        )
+    folder = Path(folder) if folder is not None else PRETRAINED_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in names:
+        recipe = PRETRAINED_RECIPES[name]
+        final, part = folder / f"{name}.pt", folder / f"{name}.pt.part"
+        if resume and final.is_file():
+            log(f"{name}: already done ({final}), skipped")
+            written.append(final)
+            continue
+        task_kwargs, model_kwargs, settings, steps = _recipe_settings(name)
+        if max_steps is not None:
+            steps = min(steps, max_steps)
+        start = time.perf_counter()
+        if resume and part.is_file():
+            checkpoint = load_checkpoint(part, device=device)
+            model, task, history = checkpoint.model, checkpoint.task, checkpoint.history
+            log(f"{name}: resuming {part} at step {history.step} of {steps}")
+        else:
+            task = make_task(recipe["task"], **task_kwargs)
+            torch.manual_seed(settings["seed"])  # the model's initial weights
+            model = build_model(recipe["model"], task, **model_kwargs)
+            history = None
+        done = 0 if history is None else history.step
+        history = train(
+            model,
+            task,
+            max(0, steps - done),
+            device=device,
+            history=history,
+            progress=progress,
+            checkpoint_path=part,
+            checkpoint_every=_SAVE_EVERY,
+            **settings,
+        )
+        save_checkpoint(
+            final, model, task, history, extra={"recipe": dict(recipe)}, include_optimizer=False
+        )
+        part.unlink(missing_ok=True)
+        seconds = time.perf_counter() - start
+        curve = history.curve()
+        last = (
+            f", last bits/seq {curve.bits_per_sequence[-1]:.3f}, "
+            f"errors/seq {curve.bit_errors_per_sequence[-1]:.3f}"
+            if len(curve.step)
+            else ""
+        )
+        log(f"{name}: {history.step} steps in {seconds:.0f} s wall{last} -> {final}")
+        written.append(final)
+    return written
