@@ -82,9 +82,11 @@ class TestNTM:
         assert trace.memory.shape == (B, T, 11, 7)
         for w in (trace.read_weights, trace.write_weights, trace.read_stages["content"]):
             torch.testing.assert_close(w.sum(-1), torch.ones(w.shape[:-1]))
-        # Reads come from the memory *after* the step's write (the documented order).
-        memory = trace.memory.flatten(0, 1)  # (B*T, N, M)
-        expected = read(memory, trace.read_weights.flatten(0, 1)).view(B, T, 2, 7)
+        # Reads come from the memory *before* the step's write (the documented order).
+        model = make_ntm(controller)
+        initial = model.initial_memory.expand(B, 1, -1, -1)  # (B, 1, N, M)
+        before = torch.cat([initial, trace.memory[:, :-1]], dim=1)  # M_{t-1}: (B, T, N, M)
+        expected = read(before.flatten(0, 1), trace.read_weights.flatten(0, 1)).view(B, T, 2, 7)
         torch.testing.assert_close(trace.reads, expected)
         # Addressing parameters respect the paper's constraints.
         for params in (trace.read_params, trace.write_params):

@@ -104,8 +104,8 @@ def interpolate(w_content: torch.Tensor, w_prev: torch.Tensor, gate: torch.Tenso
 
     Taught in `notebooks/03_addressing`.
     """
-    g = gate.unsqueeze(-1)  # (B, H, 1)
-    return g * w_content + (1 - g) * w_prev  # (B, H, N)
+    # torch.lerp(a, b, g) = a + g (b - a) = g b + (1 - g) a: eq. (7) in a single operation.
+    return torch.lerp(w_prev, w_content, gate.unsqueeze(-1))  # (B, H, N)
 
 
 def shift(w: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
@@ -113,15 +113,16 @@ def shift(w: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
 
         w~_t(i) = sum_j w^g_t(j) s_t(i - j)        (indices modulo N)
 
-    s has S = 2R + 1 entries for the shifts -R, ..., 0, ..., +R (in that order). Writing the
-    sum over shifts k instead of locations j: w~(i) = sum_k s(k) w(i - k), so s one-hot at
-    k = +1 moves a focus at location i to i + 1, and the focus wraps around from N - 1 to 0.
+    s has S = 2R + 1 entries for the shifts -R, ..., 0, ..., +R (in that order). Written as a
+    sum over the shifts k = i - j instead of the locations j, eq. (8) is
 
-    Implementation: pad w circularly with R entries on each side; the window of the padded
-    vector centred on i then holds w(i - R), ..., w(i + R). Window position p holds
-    w(i - R + p) = w(i - k) for k = R - p, so the window must be paired with s *reversed*.
-    (This is the mirroring that catches users of `torch.nn.functional.conv1d`, which computes
-    a cross-correlation, not the convolution of eq. 8.)
+        w~_t(i) = sum_k s_t(k) w^g_t(i - k),
+
+    a mixture of copies of w rotated by k, weighted by s(k). `torch.roll(w, k)` is exactly
+    the rotated copy: roll(w, k)(i) = w(i - k). So s one-hot at k = +1 moves a focus at
+    location i to i + 1, and a focus at N - 1 wraps around to 0. (Beware
+    `torch.nn.functional.conv1d`: it computes a cross-correlation, s(j - i), so it shifts
+    the other way unless s is flipped.)
 
     Args:
         w: [B, H, N] gated weightings w^g_t.
@@ -135,9 +136,8 @@ def shift(w: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
     if S % 2 != 1 or S > N:
         raise ValueError(f"shift width must be odd and at most N={N}, got {S}")
     R = S // 2
-    padded = torch.cat([w[..., N - R :], w, w[..., :R]], dim=-1)  # (B, H, N + 2R)
-    windows = padded.unfold(-1, S, 1)  # (B, H, N, S), a view: windows[..., i, p] = w(i - R + p)
-    return torch.einsum("bhnp,bhp->bhn", windows, s.flip(-1))  # (B, H, N)
+    rotated = torch.stack([w.roll(k, dims=-1) for k in range(-R, R + 1)], dim=-1)  # (B, H, N, S)
+    return (rotated * s.unsqueeze(-2)).sum(-1)  # (B, H, N)
 
 
 def sharpen(w: torch.Tensor, gamma: torch.Tensor) -> torch.Tensor:

@@ -34,7 +34,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["AddressingParams", "HeadParams", "Heads", "WriteVectors"]
+__all__ = ["AddressingParams", "HeadParams", "Heads"]
 
 
 class AddressingParams(NamedTuple):
@@ -47,23 +47,19 @@ class AddressingParams(NamedTuple):
     gamma: torch.Tensor  # gamma_t [B, H]  sharpening exponent, >= 1
 
 
-class WriteVectors(NamedTuple):
-    """What the write heads put into memory."""
+class HeadParams(NamedTuple):
+    """Everything the heads emit in one step."""
 
+    addressing: AddressingParams  # all Hr + Hw heads, the read heads first
     erase: torch.Tensor  # e_t [B, Hw, M]  fraction of each cell to erase, in (0, 1)
     add: torch.Tensor  # a_t [B, Hw, M]  what to add after erasing
 
 
-class HeadParams(NamedTuple):
-    """Everything the heads emit in one step."""
-
-    read: AddressingParams  # for the Hr read heads
-    write: AddressingParams  # for the Hw write heads
-    vectors: WriteVectors  # erase and add of the Hw write heads
-
-
 class Heads(nn.Module):
     """One linear layer that emits the parameters of every read and write head.
+
+    The addressing parameters of all heads come out as one group (read heads first), so that
+    the NTM can address every head in one batched call.
 
     Args:
         controller_size: width C of the controller output.
@@ -100,22 +96,26 @@ class Heads(nn.Module):
     def forward(self, controller_output: torch.Tensor) -> HeadParams:
         """Args: controller_output [B, C]. Returns: the `HeadParams` of this step."""
         B = controller_output.shape[0]
-        Hr, Hw, M, S = self.read_heads, self.write_heads, self.memory_width, self.shift_width
-        raw = self.linear(controller_output)  # (B, (Hr + Hw) * (M + 3 + S) + Hw * 2M)
+        H, Hw, M, S = (
+            self.read_heads + self.write_heads,
+            self.write_heads,
+            self.memory_width,
+            self.shift_width,
+        )
+        raw = self.linear(controller_output)  # (B, H * (M + 3 + S) + Hw * 2M)
         if self.clip:
             raw = raw.clamp(-self.clip, self.clip)
-        num_addressing = (Hr + Hw) * self.addressing_size
-        addressing = raw[:, :num_addressing].view(B, Hr + Hw, self.addressing_size)
-        key, beta, gate, s, gamma = addressing.split([M, 1, 1, S, 1], dim=-1)
-        params = AddressingParams(
-            key=key,  # (B, Hr + Hw, M)
-            beta=F.softplus(beta.squeeze(-1)),  # (B, Hr + Hw)
-            gate=torch.sigmoid(gate.squeeze(-1)),  # (B, Hr + Hw)
-            shift=torch.softmax(s, dim=-1),  # (B, Hr + Hw, S)
-            gamma=1 + F.softplus(gamma.squeeze(-1)),  # (B, Hr + Hw)
+        addressing, vectors = raw.split([H * self.addressing_size, Hw * 2 * M], dim=-1)
+        key, beta, gate, s, gamma = addressing.view(B, H, -1).split([M, 1, 1, S, 1], dim=-1)
+        erase, add = vectors.view(B, Hw, 2 * M).split([M, M], dim=-1)
+        return HeadParams(
+            addressing=AddressingParams(
+                key=key,  # (B, H, M)
+                beta=F.softplus(beta.squeeze(-1)),  # (B, H)
+                gate=torch.sigmoid(gate.squeeze(-1)),  # (B, H)
+                shift=torch.softmax(s, dim=-1),  # (B, H, S)
+                gamma=1 + F.softplus(gamma.squeeze(-1)),  # (B, H)
+            ),
+            erase=torch.sigmoid(erase),  # (B, Hw, M)
+            add=torch.tanh(add),  # (B, Hw, M)
         )
-        read = AddressingParams(*(p[:, :Hr] for p in params))
-        write = AddressingParams(*(p[:, Hr:] for p in params))
-        erase, add = raw[:, num_addressing:].view(B, Hw, 2 * M).split([M, M], dim=-1)
-        vectors = WriteVectors(erase=torch.sigmoid(erase), add=torch.tanh(add))  # (B, Hw, M) each
-        return HeadParams(read=read, write=write, vectors=vectors)

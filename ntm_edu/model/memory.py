@@ -13,6 +13,8 @@ Taught in `notebooks/02_memory`.
 
 from __future__ import annotations
 
+import functools
+
 import torch
 
 __all__ = ["read", "write"]
@@ -57,8 +59,10 @@ def write(
 
     Taught in `notebooks/02_memory`.
     """
-    # 1 - w^h(i) e^h as an outer product per head, then the product over heads.
+    # 1 - w^h(i) e^h as an outer product per head, then the product over heads. The product
+    # is a chain of multiplications: torch.prod's backward guards against zeros and is
+    # several times slower.
     keep = 1 - w.unsqueeze(-1) * erase.unsqueeze(-2)  # (B, H, N, 1) * (B, H, 1, M) -> (B, H, N, M)
-    keep = keep.prod(dim=1)  # (B, N, M)
+    keep = functools.reduce(torch.mul, keep.unbind(dim=1))  # (B, N, M)
     added = torch.bmm(w.transpose(1, 2), add)  # (B, N, H) @ (B, H, M) -> (B, N, M), sum over heads
     return memory * keep + added  # (B, N, M)

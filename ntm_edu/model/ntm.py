@@ -4,17 +4,19 @@ Neural Turing Machines, Graves, Wayne & Danihelka 2014, https://arxiv.org/abs/14
 
 One time step, as in the paper's Fig. 1:
 
-    controller   h_t = controller([x_t, r_{t-1}], state)      sees the input and last reads
-    heads        k, beta, g, s, gamma (+ e, a) = heads(h_t)   one linear layer, §3
-    write        w^w_t = address(M_{t-1}, ...);  M_t = write(M_{t-1}, w^w_t, e_t, a_t)
-    read         w^r_t = address(M_t, ...);      r_t = read(M_t, w^r_t)
-    output       y_t = W [h_t, r_t] + b                        logits; the loss applies sigmoid
+    controller   h_t = controller([x_t, r_{t-1}], state)       sees the input and last reads
+    heads        k, beta, g, s, gamma, e, a = heads(h_t)       one linear layer, §3
+    addressing   w_t = address(M_{t-1}, k, beta, g, s, gamma, w_{t-1})   all heads at once
+    read         r_t = read(M_{t-1}, w^r_t)
+    write        M_t = write(M_{t-1}, w^w_t, e_t, a_t)
+    output       y_t = W [h_t, r_t] + b                         logits; the loss applies sigmoid
 
-Order of write and read. The paper does not fix it (public code does both). Here the write
-heads act first and the read heads then address and read the memory M_t *after* this
-step's write, as eq. (2) reads M_t and as DeepMind's DNC does: what was written at step t
-can be read at step t, and the output sees this step's reads. The read vectors are also fed
-back to the controller at step t + 1.
+Order of read and write. The paper does not fix it, and public code does both. Here every
+head addresses the memory as it was at the end of the previous step, M_{t-1}; the read
+heads read it, then the write heads update it (pytorch-ntm's order). What is written at
+step t can thus be read from step t + 1 on. The gain is speed: read and write heads look at
+the same memory, so one batched `address` call serves them all, which roughly halves the
+work of a step (see benchmarks/README.md).
 
 Episode state. Everything dynamic (`NTMState`) is reset at the start of every `forward` to
 bias values, as the paper does for every new sequence: the memory to a constant 1e-6 by
@@ -81,8 +83,7 @@ class StepDetails(NamedTuple):
     """What a step computed on the way, kept only for the `Trace`."""
 
     heads: HeadParams
-    write_stages: AddressingStages
-    read_stages: AddressingStages
+    stages: AddressingStages  # of all Hr + Hw heads, read heads first
 
 
 @dataclass
@@ -129,27 +130,30 @@ def _stack(steps: list[torch.Tensor]) -> torch.Tensor:
     return torch.stack(steps, dim=1).to("cpu", torch.float32)
 
 
-def _build_trace(states: list[NTMState], details: list[StepDetails], with_memory: bool) -> Trace:
+def _build_trace(
+    states: list[NTMState], details: list[StepDetails], num_read: int, with_memory: bool
+) -> Trace:
     """Turn the detached per-step states and details of a forward pass into a `Trace`."""
 
-    def stack_params(kind: str) -> dict[str, torch.Tensor]:
-        fields = [getattr(d.heads, kind) for d in details]
-        return {name: _stack([f[i] for f in fields]) for i, name in enumerate(fields[0]._fields)}
+    def split_heads(groups: list[NamedTuple]) -> tuple[dict, dict]:
+        """Stack per-step named tuples over time; split their head axis 2 into read, write."""
+        stacked = {name: _stack([g[i] for g in groups]) for i, name in enumerate(groups[0]._fields)}
+        read = {name: x[:, :, :num_read] for name, x in stacked.items()}
+        write = {name: x[:, :, num_read:] for name, x in stacked.items()}
+        return read, write
 
-    def stack_stages(kind: str) -> dict[str, torch.Tensor]:
-        stages = [getattr(d, kind) for d in details]
-        return {name: _stack([s[i] for s in stages]) for i, name in enumerate(stages[0]._fields)}
-
+    read_params, write_params = split_heads([d.heads.addressing for d in details])
+    read_stages, write_stages = split_heads([d.stages for d in details])
     return Trace(
         read_weights=_stack([s.read_weights for s in states]),  # (B, T, Hr, N)
         write_weights=_stack([s.write_weights for s in states]),  # (B, T, Hw, N)
         reads=_stack([s.reads for s in states]),  # (B, T, Hr, M)
-        erase=_stack([d.heads.vectors.erase for d in details]),  # (B, T, Hw, M)
-        add=_stack([d.heads.vectors.add for d in details]),  # (B, T, Hw, M)
-        read_params=stack_params("read"),
-        write_params=stack_params("write"),
-        read_stages=stack_stages("read_stages"),
-        write_stages=stack_stages("write_stages"),
+        erase=_stack([d.heads.erase for d in details]),  # (B, T, Hw, M)
+        add=_stack([d.heads.add for d in details]),  # (B, T, Hw, M)
+        read_params=read_params,
+        write_params=write_params,
+        read_stages=read_stages,
+        write_stages=write_stages,
         memory=_stack([s.memory for s in states]) if with_memory else None,  # (B, T, N, M)
     )
 
@@ -272,20 +276,20 @@ class NTM(nn.Module):
         Returns:
             logits [B, O], the new `NTMState`, and the `StepDetails` for tracing.
         """
+        Hr, Hw = self._config["read_heads"], self._config["write_heads"]
         controller_input = torch.cat([x, prev.reads.flatten(1)], dim=-1)  # (B, I + Hr*M)
         h, controller_state = self.controller(controller_input, prev.controller)  # (B, C)
         heads = self.heads(h)
-        write_weights, write_stages = address(
-            prev.memory, *heads.write, prev.write_weights, return_stages=True
-        )  # (B, Hw, N)
-        memory = write(prev.memory, write_weights, *heads.vectors)  # (B, N, M)
-        read_weights, read_stages = address(
-            memory, *heads.read, prev.read_weights, return_stages=True
-        )  # (B, Hr, N)
-        reads = read(memory, read_weights)  # (B, Hr, M)
+        prev_weights = torch.cat([prev.read_weights, prev.write_weights], dim=1)  # (B, Hr+Hw, N)
+        weights, stages = address(
+            prev.memory, *heads.addressing, prev_weights, return_stages=True
+        )  # (B, Hr+Hw, N)
+        read_weights, write_weights = weights.split([Hr, Hw], dim=1)  # (B, Hr, N), (B, Hw, N)
+        reads = read(prev.memory, read_weights)  # (B, Hr, M)
+        memory = write(prev.memory, write_weights, heads.erase, heads.add)  # (B, N, M)
         logits = self.output(torch.cat([h, reads.flatten(1)], dim=-1))  # (B, O)
         state = NTMState(memory, read_weights, write_weights, reads, controller_state)
-        return logits, state, StepDetails(heads, write_stages, read_stages)
+        return logits, state, StepDetails(heads, stages)
 
     def forward(
         self, inputs: torch.Tensor, trace: bool = False, trace_memory: bool = False
@@ -312,7 +316,9 @@ class NTM(nn.Module):
         logits = torch.stack(outputs, dim=1)  # (B, T, O)
         if not trace:
             return logits
-        return logits, _build_trace(states, details, with_memory=trace_memory)
+        return logits, _build_trace(
+            states, details, self._config["read_heads"], with_memory=trace_memory
+        )
 
 
 def _detach(structure: Any) -> Any:
