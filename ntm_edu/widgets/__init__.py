@@ -17,3 +17,13 @@ from ntm_edu.widgets.memory import *  # noqa: E402,F401,F403
 from ntm_edu.widgets.memory import __all__ as _memory_all  # noqa: E402
 
 __all__ += list(_memory_all)
+
+from ntm_edu.widgets.algorithmic import *  # noqa: E402,F401,F403
+from ntm_edu.widgets.algorithmic import __all__ as _algorithmic_all  # noqa: E402
+
+__all__ += list(_algorithmic_all)
+
+from ntm_edu.widgets.training import *  # noqa: E402,F401,F403
+from ntm_edu.widgets.training import __all__ as _training_all  # noqa: E402
+
+__all__ += list(_training_all)
