@@ -72,6 +72,10 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 NAV_MARKER = "<!--ntm-edu-nav-->"
 FOOTER_MARKER = "<!--ntm-edu-footer-->"
 PDF_TIMEOUT_S = 180
+# A system MathJax 2 (Debian: `apt-get install libjs-mathjax fonts-mathjax`) lets PDFs typeset
+# their equations offline; HTML pages keep the CDN so they work when copied elsewhere.
+LOCAL_MATHJAX = ("/usr/share/javascript/mathjax/MathJax.js", "/usr/share/mathjax/MathJax.js")
+MATHJAX_CONFIG = "?config=TeX-AMS_CHTML-full,Safe"
 
 HANDOUT_CSS = """
 <style type="text/css">
@@ -290,6 +294,7 @@ def notebook_html(
     previous: tuple[str, str] | None = None,
     following: tuple[str, str] | None = None,
     resources_path: Path | None = None,
+    mathjax_url: str | None = None,
 ) -> str:
     """One handout page: nbconvert's JupyterLab HTML plus contents and previous/next links.
 
@@ -299,6 +304,7 @@ def notebook_html(
         edition: shown in the navigation bar.
         previous, following: (href, title) of the neighbouring pages, or None.
         resources_path: folder that relative image links in markdown are read from.
+        mathjax_url: where the page loads MathJax from (default: nbconvert's CDN URL).
 
     Returns:
         The HTML page as a string (figures inline; deterministic for a given notebook).
@@ -311,6 +317,7 @@ def notebook_html(
         template_file=TEMPLATE_NAME,
         extra_loaders=[DictLoader({TEMPLATE_NAME: TEMPLATE})],
         embed_images=True,
+        **({"mathjax_url": mathjax_url} if mathjax_url else {}),
     )
     resources = {"metadata": {"name": title, "path": str(resources_path or Path.cwd())}}
     page, _ = exporter.from_notebook_node(notebook, resources=resources)
@@ -366,6 +373,13 @@ def find_pdf_converter() -> tuple[str, str] | None:
     xelatex = shutil.which("xelatex")
     if xelatex:
         return "latex", xelatex
+    return None
+
+
+def _local_mathjax() -> str | None:
+    for candidate in LOCAL_MATHJAX:
+        if Path(candidate).is_file():
+            return Path(candidate).as_uri() + MATHJAX_CONFIG
     return None
 
 
@@ -456,6 +470,12 @@ def build_handouts(
     out = Path(out_dir)
 
     converter = find_pdf_converter() if "pdf" in formats else None
+    local_mathjax = _local_mathjax() if converter and converter[0] == "chromium" else None
+    if converter and converter[0] == "chromium" and local_mathjax is None:
+        print(
+            "PDF note: equations are typeset by MathJax from its CDN; offline they stay LaTeX "
+            "source (`apt-get install libjs-mathjax fonts-mathjax` typesets them locally)."
+        )
     if "pdf" in formats and converter is None:
         print(
             "PDF skipped: no converter found (install Chromium, e.g. "
@@ -489,20 +509,20 @@ def build_handouts(
             if "html" in formats or converter is not None:
                 previous = sources[index - 1] if index > 0 else None
                 following = sources[index + 1] if index + 1 < len(sources) else None
-                page = notebook_html(
-                    handout,
-                    title,
-                    edition,
+                links = (
                     (f"{previous[0].stem}.html", previous[2]) if previous else None,
                     (f"{following[0].stem}.html", following[2]) if following else None,
                     path.parent,
                 )
+                page = notebook_html(handout, title, edition, *links)
                 if "html" in formats:
                     written.append(_write(folder / f"{stem}.html", page))
                     built.append("html")
                 if converter is not None:
                     target = folder / f"{stem}.pdf"
                     try:
+                        if converter[0] == "chromium" and local_mathjax:
+                            page = notebook_html(handout, title, edition, *links, local_mathjax)
                         with tempfile.TemporaryDirectory(prefix="ntm-edu-pdf-") as scratch:
                             page_file = _write(Path(scratch) / f"{stem}.html", page)
                             _pdf(converter, handout, page_file, target)
