@@ -474,6 +474,13 @@ def test_real_notebook_handouts(real_course, path):
     assert len(teacher.cells) == len(source.cells)
 
 
+def test_real_handouts_are_deterministic(real_course, tmp_path):
+    again = build_handouts(tmp_path, formats="ipynb", notebooks=REAL)
+    for path in again:
+        first = real_course / path.relative_to(tmp_path)
+        assert path.read_bytes() == first.read_bytes(), f"{first} differs between builds"
+
+
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
 def test_real_notebook_widgets_carry_a_static_fallback(path):
     notebook = nbformat.read(path, as_version=4)
