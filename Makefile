@@ -12,7 +12,7 @@ NB ?=
 
 export PYTHONHASHSEED := 0
 
-.PHONY: setup lab test lint unit notebooks sync handouts pretrained bench clean
+.PHONY: setup browser lab test lint unit notebooks sync handouts pretrained bench clean
 
 setup: $(STAMP)
 
@@ -23,12 +23,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"
 	@touch $(STAMP)
 
+## Headless Chromium for the browser test (Debian's packages; no browser downloads). Installed
+## when missing and we may (root with apt-get); otherwise that one test skips and says why.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	    || echo "note: could not install chromium; the browser test will be skipped"; \
+	else echo "note: chromium/chromedriver not found; the browser test will be skipped"; fi
+
 ## Open the course in JupyterLab (the main job).
 lab: setup
 	$(BIN)/jupyter lab notebooks/
 
 ## Every test: lint, formatting, unit/learning tests, strict nbval on every notebook, pairing.
-test: setup
+test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider

@@ -29,9 +29,9 @@ def sync(py_path: Path, timeout: int = 900) -> float:
     }
     notebook.metadata["language_info"] = {"name": "python"}
     start = time.perf_counter()
-    ExecutePreprocessor(timeout=timeout, kernel_name="python3").preprocess(
-        notebook, {"metadata": {"path": str(NOTEBOOKS)}}
-    )
+    ExecutePreprocessor(
+        timeout=timeout, kernel_name="python3", store_widget_state=False
+    ).preprocess(notebook, {"metadata": {"path": str(NOTEBOOKS)}})
     seconds = time.perf_counter() - start
     for cell in notebook.cells:  # execution timestamps only make diffs noisy
         cell.metadata.pop("execution", None)
