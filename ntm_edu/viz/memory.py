@@ -616,7 +616,12 @@ class AddressingPlot(_LivePlot):
         for column, stage in enumerate(STAGES):
             ax = self.figure.add_subplot(bottom[0, column], sharey=first)
             first = first or ax
-            self.stage_bars[stage] = self._track(weighting_bars(ax, np.zeros(N), animated=live))
+            # Head room above 1 keeps the note box from hiding a tall bar.
+            self.stage_bars[stage] = self._track(
+                weighting_bars(ax, np.zeros(N), animated=live, ylim=1.32)
+            )
+            ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+            ax.axhline(1.0, color="#ccc", linewidth=0.8, zorder=0)
             ax.set_title(_STAGE_TITLES[stage], loc="left")
             ax.set_xlabel("")
             if column:

@@ -75,7 +75,7 @@ def _tensor(array: Any) -> torch.Tensor:
 
 
 class _LiveExplorer(Explorer):
-    """An `Explorer` whose redraw blits a plot built once, and whose static frames are figures.
+    """An `Explorer` whose redraws (and static fallback frames) blit a plot built once.
 
     Subclasses set `self.plot` (a live `ntm_edu.viz.memory` plot) before calling
     `Explorer.__init__` and define `compute(**values) -> state`, `_arguments(state)` (what the
