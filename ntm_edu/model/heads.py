@@ -96,12 +96,8 @@ class Heads(nn.Module):
     def forward(self, controller_output: torch.Tensor) -> HeadParams:
         """Args: controller_output [B, C]. Returns: the `HeadParams` of this step."""
         B = controller_output.shape[0]
-        H, Hw, M, S = (
-            self.read_heads + self.write_heads,
-            self.write_heads,
-            self.memory_width,
-            self.shift_width,
-        )
+        H = self.read_heads + self.write_heads
+        Hw, M, S = self.write_heads, self.memory_width, self.shift_width
         raw = self.linear(controller_output)  # (B, H * (M + 3 + S) + Hw * 2M)
         if self.clip:
             raw = raw.clamp(-self.clip, self.clip)

@@ -15,8 +15,8 @@ Order of read and write. The paper does not fix it, and public code does both. H
 head addresses the memory as it was at the end of the previous step, M_{t-1}; the read
 heads read it, then the write heads update it (pytorch-ntm's order). What is written at
 step t can thus be read from step t + 1 on. The gain is speed: read and write heads look at
-the same memory, so one batched `address` call serves them all, which roughly halves the
-work of a step (see benchmarks/README.md).
+the same memory, so one batched `address` call serves them all instead of two (about a
+third fewer operations per step; see benchmarks/README.md).
 
 Episode state. Everything dynamic (`NTMState`) is reset at the start of every `forward` to
 bias values, as the paper does for every new sequence: the memory to a constant 1e-6 by
