@@ -71,8 +71,9 @@ def setup_notebook(seed: int = 0, threads: int | None = None) -> None:
 
     Args:
         seed: seeds Python's `random`, NumPy and PyTorch so stored outputs match a fresh run.
-        threads: torch intra-op threads; default min(2, cpu count) because tiny recurrent
-            models get slower, not faster, with many threads (and Binder gives ~1 core).
+        threads: torch intra-op threads; default 1 (or $NTM_EDU_THREADS) because the course's
+            small recurrent models run many tiny ops per step, which extra threads only slow
+            down (and Binder gives about one core anyway).
     """
     import matplotlib
     import numpy as np
@@ -82,7 +83,7 @@ def setup_notebook(seed: int = 0, threads: int | None = None) -> None:
     np.random.seed(seed)
     torch.manual_seed(seed)
     if threads is None:
-        threads = int(os.environ.get("NTM_EDU_THREADS", min(2, os.cpu_count() or 1)))
+        threads = int(os.environ.get("NTM_EDU_THREADS", 1))
     torch.set_num_threads(max(1, threads))
     try:  # a bare `Figure` as a cell's last expression shows as a PNG only with inline plots
         from IPython import get_ipython
