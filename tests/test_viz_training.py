@@ -26,6 +26,7 @@ from ntm_edu.training import History
 from ntm_edu.viz.training import (
     SnapshotPlot,
     copy_memory_summary,
+    error_by_position_figure,
     focus_path,
     generalisation_figure,
     learning_curves_figure,
@@ -279,6 +280,19 @@ class TestFigures:
         targets = [np.zeros((3, 2))] * n_targets
         with pytest.raises(ValueError, match=match):
             generalisation_figure(lengths, targets, {"NTM": targets})
+
+    def test_error_by_position(self):
+        rates = {"NTM": np.zeros(30), "LSTM": np.r_[np.zeros(20), np.full(10, 0.5)]}
+        figure = error_by_position_figure(rates, boundary=20)
+        ax = figure.axes[0]
+        lines = ax.get_lines()
+        assert [line.get_label() for line in lines[:2]] == ["NTM", "LSTM"]
+        assert lines[1].get_xdata()[0] == 1 and np.allclose(lines[1].get_ydata(), rates["LSTM"])
+        assert np.allclose(lines[2].get_xdata(), [20.5, 20.5])  # the boundary
+        with pytest.raises(ValueError, match="shares"):
+            error_by_position_figure({"NTM": [0.1, 1.5]})
+        with pytest.raises(ValueError, match="at least one"):
+            error_by_position_figure({})
 
     def test_snapshot_figure_with_and_without_weightings(self):
         write, read = copy_weightings(L=3, N=16, start=0)

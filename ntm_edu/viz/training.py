@@ -34,6 +34,7 @@ __all__ = [
     "MemoryUsePlot",
     "SnapshotPlot",
     "copy_memory_summary",
+    "error_by_position_figure",
     "focus_path",
     "generalisation_figure",
     "learning_curves_figure",
@@ -516,6 +517,52 @@ def generalisation_figure(
     axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
     if title:
         figure.suptitle(title, x=0.01, ha="left")
+    return figure
+
+
+def error_by_position_figure(
+    rates: Mapping[str, Any],
+    *,
+    boundary: int | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The share of wrong bits at each output position of long sequences, one line per model.
+
+    A model that learned to copy is flat near 0; one that memorised the training lengths is
+    accurate up to the longest training sequence (`boundary`) and degrades after it (Fig. 5).
+
+    Args:
+        rates: model label -> [L] share of wrong bits (0..1) at output positions 1..L.
+        boundary: optional position marked by a dashed line (e.g. 20, the longest training
+            sequence).
+        title: the axes title.
+    Returns:
+        a Figure with one axes; positions start at 1.
+    """
+    if not rates:
+        raise ValueError("rates must hold at least one model: label -> [L] shares")
+    figure = new_figure(6.5, 2.8)
+    ax = figure.add_subplot()
+    top = 0.6  # chance is 0.5: leave room above it
+    for index, (label, values) in enumerate(rates.items()):
+        values = _array(f"{label!r} rates", values, 1)
+        if len(values) == 0 or values.min() < 0 or values.max() > 1:
+            raise ValueError(f"{label!r} rates must be a non-empty array of shares in [0, 1]")
+        top = max(top, float(values.max()) * 1.1)
+        positions = np.arange(1, len(values) + 1)
+        ax.plot(positions, values, label=label, color=_color(label, index), lw=1.4)
+    if boundary is not None:
+        ax.axvline(boundary + 0.5, color="0.4", ls="--", lw=1.0)
+        ax.text(boundary + 1, 0.97, "longer than any\ntraining sequence", va="top", fontsize=7,
+                transform=ax.get_xaxis_transform())  # fmt: skip
+    ax.set_ylim(0, top)
+    ax.set_xlim(left=0.5)
+    ax.set_xlabel("output position (vector number in the copy)")
+    ax.set_ylabel("share of wrong bits")
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    if title:
+        ax.set_title(title, loc="left")
     return figure
 
 
