@@ -250,8 +250,8 @@ class SnapshotExplorer(_PlotExplorer):
         s = self.snapshots[i]
         label = (
             f"snapshot {i + 1} of {count}: step {s.step:,}, {s.sequences:,} sequences seen;"
-            f" probe batch {s.bits_per_sequence:.3g} bits/seq,"
-            f" {s.bit_errors_per_sequence:.3g} wrong bits/seq"
+            f" probe batch ({B} sequences): {s.bits_per_sequence:.3g} bits,"
+            f" {s.bit_errors_per_sequence:.3g} wrong bits per sequence"
         )
         return {
             "snapshot": i,
