@@ -742,12 +742,17 @@ def addressing_figure(
     return plot.update(memory, key, similarity, w_prev, shift, stages, beta, gate, gamma)
 
 
+_AUTOSCALED = ("add", "reads", "write_weights", "read_weights")
+
+
 class HeadActivityPlot(_LivePlot):
     """What the heads did over one episode, laid out like the paper's Fig. 6.
 
     Rows: inputs | outputs; add vectors | read vectors; write weightings | read weightings
     (locations down, time across); and the write / read weighting at the selected time step.
-    A vertical line marks that step in every panel.
+    A vertical line marks that step in every panel. Inputs and outputs use a fixed 0..1
+    scale; the vectors and weightings stretch to the episode's largest value (printed above
+    each panel), so that the faint activity of an untrained model stays visible.
 
     Args:
         steps: T.  input_size: I.  output_size: O.  memory_width: M.  num_locations: N.
@@ -788,6 +793,7 @@ class HeadActivityPlot(_LivePlot):
             ("read_weights", r"read weightings $w^r_t$", (N, T), GRAY, 0, 1, 2, 1),
         ]
         self.images: dict[str, Any] = {}
+        self.scales: dict[str, Any] = {}
         self.cursors: list[Any] = []
         for name, title, shape, cmap, low, high, row, column in panels:
             ax = self.figure.add_subplot(grid[row, column])
@@ -807,6 +813,21 @@ class HeadActivityPlot(_LivePlot):
             if name.endswith("weights"):
                 ax.set_ylabel("location")
             self.images[name] = self._track(image)
+            if name in _AUTOSCALED:
+                # An untrained model's weightings and vectors are faint on a fixed 0..1 scale,
+                # so these panels stretch to the episode's largest value and say so.
+                self.scales[name] = self._track(
+                    ax.text(
+                        1.0,
+                        1.02,
+                        "",
+                        transform=ax.transAxes,
+                        ha="right",
+                        va="bottom",
+                        fontsize=7,
+                        color="#555",
+                    )
+                )
             self.cursors.append(
                 self._track(ax.axvline(0, color=FOCUS_COLOR, linewidth=1.0, alpha=0.6))
             )
@@ -853,6 +874,13 @@ class HeadActivityPlot(_LivePlot):
         self.time = int(time)
         for name, array in arrays.items():
             self.images[name].set_data(array.T)
+            if name in _AUTOSCALED:
+                top = max(float(np.abs(array).max()), 1e-3)
+                signed = name in ("add", "reads")
+                self.images[name].set_clim(-top if signed else 0.0, top)
+                self.scales[name].set_text(
+                    f"colour scale \u00b1{top:.2g}" if signed else f"black = {top:.2g}"
+                )
         for cursor in self.cursors:
             cursor.set_xdata([self.time, self.time])
         for name, line in self.slices.items():
