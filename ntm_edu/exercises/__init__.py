@@ -33,3 +33,8 @@ from ntm_edu.exercises.training import *  # noqa: E402,F401,F403
 from ntm_edu.exercises.training import __all__ as _training_all  # noqa: E402
 
 __all__ += list(_training_all)
+
+from ntm_edu.exercises.ngrams import *  # noqa: E402,F401,F403
+from ntm_edu.exercises.ngrams import __all__ as _ngrams_all  # noqa: E402
+
+__all__ += list(_ngrams_all)

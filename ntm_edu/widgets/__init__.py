@@ -27,3 +27,8 @@ from ntm_edu.widgets.training import *  # noqa: E402,F401,F403
 from ntm_edu.widgets.training import __all__ as _training_all  # noqa: E402
 
 __all__ += list(_training_all)
+
+from ntm_edu.widgets.ngrams import *  # noqa: E402,F401,F403
+from ntm_edu.widgets.ngrams import __all__ as _ngrams_all  # noqa: E402
+
+__all__ += list(_ngrams_all)

@@ -1,0 +1,408 @@
+"""Figures of the dynamic N-grams experiment: inference, learning curves and memory use.
+
+Graves, Wayne & Danihelka 2014, §4.4 (https://arxiv.org/abs/1410.5401). A network that reads a
+bit sequence drawn from a hidden, fresh 6-gram table is compared with the Bayes-optimal
+counting estimator of eq. 10:
+
+* `plot_ngram_inference`: the paper's "Dynamic N-Gram Inference" figure (Fig. 14 of arXiv v2):
+  aligned grayscale rows Input / Optimal / NTM / LSTM over time, darker = P(next bit = 1)
+  higher, with red arrows at the steps where the NTM departs most from the optimum;
+* `plot_ngram_learning_curves`: bits per sequence while training, against the optimal cost
+  (Fig. 13);
+* `plot_ngram_memory_use`: add vectors, write and read weightings over time with the steps of
+  one 5-bit context highlighted (Fig. 15), and `context_locations` / `location_reuse`, the
+  numbers behind the question "does the NTM keep one memory location per context?".
+
+Conventions: one column per time step t; the prediction in column t is P(bit_t = 1 | bits
+before t), so it sits under the bit it predicts. Contexts are table rows (oldest bit most
+significant, as `ntm_edu.tasks.context_indices`), -1 where a step has no full context yet.
+Only numpy and matplotlib are imported: callers pass plain arrays.
+
+Taught in `notebooks/09_dynamic_ngrams`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ntm_edu.viz.base import heatmap, new_figure
+
+__all__ = [
+    "context_label",
+    "context_locations",
+    "largest_departures",
+    "location_reuse",
+    "plot_ngram_inference",
+    "plot_ngram_learning_curves",
+    "plot_ngram_memory_use",
+]
+
+MARK_COLOR = "red"  # the paper marks the NTM's mistakes with red arrows
+HIGHLIGHT_COLOR = "tab:orange"  # steps of the picked context in the memory-use figure
+ZOOM_DIGITS = 60  # windows this short (or shorter) print each input bit in its cell
+
+
+def _vector(name: str, values: Any, length: int | None = None) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (T,), got shape {array.shape}")
+    if length is not None and len(array) != length:
+        raise ValueError(f"{name} has {len(array)} steps, expected {length} like bits")
+    return array
+
+
+def _probabilities(name: str, values: Any, length: int) -> np.ndarray:
+    array = _vector(name, values, length)
+    if np.any(~np.isfinite(array)) or np.any((array < 0) | (array > 1)):
+        raise ValueError(f"{name} must hold probabilities in [0, 1]")
+    return array
+
+
+def _window(window: tuple[int, int] | None, length: int) -> tuple[int, int]:
+    if window is None:
+        return 0, length
+    start, stop = (int(v) for v in window)
+    if not 0 <= start < stop <= length:
+        raise ValueError(
+            f"window must satisfy 0 <= start < stop <= {length} (the sequence length), "
+            f"got {(start, stop)}"
+        )
+    return start, stop
+
+
+def context_label(context: int, bits: int = 5) -> str:
+    """Table row `context` as the bits it stands for, oldest first: 2 -> "00010"."""
+    if not 0 <= int(context) < 2**bits:
+        raise ValueError(f"context must be in [0, {2**bits - 1}] for {bits} bits, got {context}")
+    return format(int(context), f"0{bits}b")
+
+
+def largest_departures(
+    model: Any, optimal: Any, count: int = 2, window: tuple[int, int] | None = None
+) -> list[int]:
+    """The steps where a model's prediction differs most from the optimal one.
+
+    Args:
+        model: [T] the model's P(bit_t = 1).
+        optimal: [T] eq. 10's P(bit_t = 1).
+        count: how many steps to return (>= 1; fewer if the window is shorter).
+        window: (start, stop) to search in (default: the whole sequence).
+    Returns:
+        step indices (into the whole sequence), largest |model - optimal| first; ties go to
+        the earlier step.
+    """
+    optimal = _vector("optimal", optimal)
+    model = _vector("model", model, len(optimal))
+    if int(count) < 1:
+        raise ValueError(f"count must be at least 1, got {count}")
+    start, stop = _window(window, len(optimal))
+    gap = np.abs(model[start:stop] - optimal[start:stop])  # (stop - start,)
+    order = np.argsort(-gap, kind="stable")[: int(count)]
+    return [int(start + i) for i in order]
+
+
+def plot_ngram_inference(
+    bits: Any,
+    optimal: Any,
+    models: Mapping[str, Any],
+    marks: Sequence[int] | None = None,
+    window: tuple[int, int] | None = None,
+    differences: bool = False,
+    title: str | None = None,
+) -> Figure:
+    """Aligned grayscale rows of one sequence: Input, Optimal, then each model (paper Fig. 14).
+
+    Every row has one cell per time step; darker means a higher P(bit_t = 1) (for Input: the
+    bit itself). Red arrows point at the `marks` (the steps where the first model departs most
+    from the optimum, see `largest_departures`) in every model row, so the same steps can be
+    compared across models.
+
+    Args:
+        bits: [T] the sequence (0/1): column t holds bit t, the one predicted there.
+        optimal: [T] eq. 10 predictions.
+        models: name -> [T] predictions, in row order (e.g. {"NTM": ..., "LSTM": ...}).
+        marks: steps to point at (default: none); those outside the window are skipped.
+        window: (start, stop) of the steps to show (default: all). Windows of at most
+            `ZOOM_DIGITS` steps also print each input bit in its cell.
+        differences: add one row |model - optimal| per model under the prediction rows.
+        title: figure title.
+    Returns:
+        a Figure; `figure.marked_steps` lists the marks drawn (in the window).
+
+    Taught in `notebooks/09_dynamic_ngrams`.
+    """
+    bits = _vector("bits", bits)
+    if not np.all((bits == 0) | (bits == 1)):
+        raise ValueError("bits must hold only 0s and 1s")
+    length = len(bits)
+    rows = {"Input": bits, "Optimal": _probabilities("optimal", optimal, length)}
+    if not models:
+        raise ValueError("models must name at least one model's predictions")
+    predictions = {name: _probabilities(name, v, length) for name, v in models.items()}
+    rows.update(predictions)
+    if differences:
+        for name, values in predictions.items():
+            rows[f"|{name} - opt|"] = np.abs(values - rows["Optimal"])
+    start, stop = _window(window, length)
+    shown = [int(m) for m in (marks or []) if start <= int(m) < stop]
+    steps = stop - start
+
+    width = float(np.clip(2.5 + 0.06 * steps, 7.0, 13.0)) if steps > ZOOM_DIGITS else 9.0
+    figure = new_figure(width, 0.62 * len(rows) + 1.0)
+    axes = figure.subplots(len(rows), 1, sharex=True)
+    extent = (start - 0.5, stop - 0.5, 0.5, -0.5)
+    for ax, (name, values) in zip(axes, rows.items(), strict=True):
+        image = heatmap(ax, values[None, start:stop], xlabel=None)
+        image.set_extent(extent)
+        ax.set_yticks([0], labels=[name], fontsize=8)
+        ax.tick_params(axis="y", length=0)
+        is_model = name in predictions
+        if is_model:
+            for step in shown:
+                # An arrow from above into the row: red, like the paper's.
+                ax.annotate(
+                    "",
+                    xy=(step, -0.45),
+                    xytext=(step, -1.35),
+                    arrowprops=dict(arrowstyle="-|>", color=MARK_COLOR, lw=1.6),
+                    annotation_clip=False,
+                )
+    if steps <= ZOOM_DIGITS:
+        for t in range(start, stop):
+            bit = int(bits[t])
+            axes[0].text(t, 0, str(bit), ha="center", va="center", fontsize=7,
+                         color="white" if bit else "black")  # fmt: skip
+    axes[-1].set_xlabel("time step t (column t: bit t and the predictions of it)")
+    figure.get_layout_engine().set(h_pad=0.12)
+    if title:
+        figure.suptitle(title, x=0.01, ha="left", fontsize=10)
+    figure.marked_steps = shown
+    return figure
+
+
+def _running_mean(values: np.ndarray, points: int) -> np.ndarray:
+    if points <= 1 or len(values) < points:
+        return values
+    kernel = np.ones(points) / points
+    return np.convolve(values, kernel, mode="valid")
+
+
+def plot_ngram_learning_curves(
+    curves: Mapping[str, tuple[Any, Any]],
+    optimal_cost: float,
+    smooth: int = 5,
+    held_out: Mapping[str, float] | None = None,
+    chance: float | None = 200.0,
+    title: str | None = None,
+) -> Figure:
+    """Training cost in bits per sequence against sequences seen, with the optimum (Fig. 13).
+
+    Args:
+        curves: name -> (sequences [P], bits per sequence [P]), e.g. from `History.curve()`.
+        optimal_cost: eq. 10's mean cost per sequence (a dashed line).
+        smooth: points in a running mean of each curve (1: raw). Training batches are noisy:
+            one 32-sequence batch has a standard error of about 6 bits.
+        held_out: optional name -> final held-out cost, drawn as a dot at the curve's end.
+        chance: cost of always predicting 0.5 (a dotted line; None: omit).
+        title: figure title.
+    Returns:
+        a Figure with one axes.
+
+    Taught in `notebooks/09_dynamic_ngrams`.
+    """
+    if not curves:
+        raise ValueError("curves must hold at least one (sequences, bits) pair")
+    if int(smooth) < 1:
+        raise ValueError(f"smooth must be at least 1, got {smooth}")
+    figure = new_figure(7.5, 3.6)
+    ax = figure.subplots()
+    colors = {}
+    low = float(optimal_cost)
+    for name, (sequences, costs) in curves.items():
+        sequences = _vector(f"{name} sequences", sequences)
+        costs = _vector(f"{name} bits", costs, len(sequences))
+        smoothed = _running_mean(costs, int(smooth))
+        x = sequences[len(sequences) - len(smoothed) :] / 1000.0
+        (line,) = ax.plot(x, smoothed, lw=1.4, label=name)
+        colors[name] = line.get_color()
+        if len(smoothed):
+            low = min(low, float(smoothed.min()))
+    ax.axhline(optimal_cost, color="black", ls="--", lw=1.0,
+               label=f"optimal estimator (eq. 10): {optimal_cost:.1f}")  # fmt: skip
+    if chance is not None:
+        ax.axhline(chance, color="0.5", ls=":", lw=1.0, label=f"chance (always 0.5): {chance:g}")
+    for name, value in (held_out or {}).items():
+        if name in curves and len(curves[name][0]):
+            end = np.asarray(curves[name][0], dtype=float)[-1] / 1000.0
+            ax.plot([end], [value], "o", color=colors[name], ms=5)
+            ax.annotate(f"{value:.1f}", (end, value), xytext=(4, 4), textcoords="offset points",
+                        fontsize=8, color=colors[name])  # fmt: skip
+    top = chance if chance is not None else max(float(np.max(c[1])) for c in curves.values())
+    ax.set_ylim(low - 3, top + 8)
+    ax.set_xlabel("sequences seen (thousands)")
+    ax.set_ylabel("cost (bits per sequence)")
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title(title or "learning curves against the optimal estimator", loc="left")
+    return figure
+
+
+def _context_steps(contexts: np.ndarray, context: int | None) -> np.ndarray:
+    if context is None:
+        return np.zeros(0, dtype=int)
+    return np.flatnonzero(contexts == int(context))
+
+
+def _used_locations(weights: Sequence[np.ndarray], threshold: float = 0.05) -> tuple[int, int]:
+    peak = np.max(np.stack([w.max(axis=0) for w in weights]), axis=0)  # (N,)
+    used = np.flatnonzero(peak > threshold)
+    if len(used) == 0:
+        return 0, len(peak)
+    return int(used.min()), int(used.max()) + 1
+
+
+def plot_ngram_memory_use(
+    bits: Any,
+    read_weights: Any,
+    write_weights: Any,
+    add: Any,
+    contexts: Any,
+    context: int | None = None,
+    locations: tuple[int, int] | None = None,
+    context_bits: int = 5,
+    title: str | None = None,
+) -> Figure:
+    """How the NTM uses its memory over one N-gram sequence, one context highlighted (Fig. 15).
+
+    Rows, top to bottom: the input bits; the add vectors (what is written); the write
+    weighting; the read weighting. For the picked `context`, orange marks show the steps that
+    predict a bit after it (reads, column t where `contexts[t] == context`) and the steps one
+    later, when that bit arrives as input and could be counted (writes, column t + 1). A
+    counter-like NTM would read and write one fixed location at all of them.
+
+    Args:
+        bits: [T] the sequence (0/1).
+        read_weights: [T, N] read weighting w_t^r of one read head.
+        write_weights: [T, N] write weighting w_t^w of one write head.
+        add: [T, M] add vectors a_t of that write head.
+        contexts: [T] table row of the context before each step, -1 where there is none.
+        context: the table row to highlight (None: no highlight).
+        locations: (first, stop) rows of memory to show (default: the span any head used,
+            i.e. weights above 0.05 somewhere).
+        context_bits: bits per context (5 in the paper).
+        title: figure title.
+    Returns:
+        a Figure with four axes; `figure.highlighted_steps` holds the read steps marked.
+
+    Taught in `notebooks/09_dynamic_ngrams`.
+    """
+    bits = _vector("bits", bits)
+    length = len(bits)
+    read_weights = np.asarray(read_weights, dtype=float)
+    write_weights = np.asarray(write_weights, dtype=float)
+    add = np.asarray(add, dtype=float)
+    for name, array in [("read_weights", read_weights), ("write_weights", write_weights),
+                        ("add", add)]:  # fmt: skip
+        if array.ndim != 2 or array.shape[0] != length:
+            raise ValueError(f"{name} must have shape (T={length}, ...), got {array.shape}")
+    if read_weights.shape != write_weights.shape:
+        raise ValueError(
+            f"read_weights {read_weights.shape} and write_weights {write_weights.shape} differ"
+        )
+    contexts = _vector("contexts", contexts, length).astype(int)
+    if context is not None and not 0 <= int(context) < 2**context_bits:
+        raise ValueError(f"context must be in [0, {2**context_bits - 1}], got {context}")
+    memory_size = read_weights.shape[1]
+    if locations is None:
+        first, stop = _used_locations([read_weights, write_weights])
+    else:
+        first, stop = (int(v) for v in locations)
+        if not 0 <= first < stop <= memory_size:
+            raise ValueError(
+                f"locations must satisfy 0 <= first < stop <= {memory_size}, got {locations}"
+            )
+
+    steps = _context_steps(contexts, context)
+    figure = new_figure(11.0, 7.0)
+    axes = figure.subplots(4, 1, sharex=True, height_ratios=[0.5, 1.6, 2.4, 2.4])
+    extent_bits = (-0.5, length - 0.5, 0.5, -0.5)
+    heatmap(axes[0], bits[None, :], xlabel=None).set_extent(extent_bits)
+    axes[0].set_yticks([0], labels=["input bit"], fontsize=8)
+    scale = max(float(np.abs(add).max()), 1e-6)
+    image = axes[1].imshow(add.T, aspect="auto", cmap="RdBu_r", vmin=-scale, vmax=scale,
+                           interpolation="nearest")  # fmt: skip
+    axes[1].set_ylabel("add a_t\n(component)", fontsize=8)
+    figure.colorbar(image, ax=axes[1], fraction=0.02, pad=0.01)
+    for ax, weights, name in [(axes[2], write_weights, "write"), (axes[3], read_weights, "read")]:
+        image = heatmap(ax, weights[:, first:stop].T, xlabel=None)
+        image.set_extent((-0.5, length - 0.5, stop - 0.5, first - 0.5))
+        ax.set_ylabel(f"{name} weighting\n(location)", fontsize=8)
+    if len(steps):
+        label = context_label(int(context), context_bits)
+        for t in steps:
+            axes[3].axvline(t, color=HIGHLIGHT_COLOR, lw=0.9, alpha=0.8)
+            axes[0].axvline(t, color=HIGHLIGHT_COLOR, lw=0.9, alpha=0.8)
+            if t + 1 < length:
+                axes[2].axvline(t + 1, color=HIGHLIGHT_COLOR, lw=0.9, alpha=0.8, ls="--")
+        axes[0].set_title(
+            f"context {label}: {len(steps)} steps predict after it (solid: reads at t; "
+            "dashed: writes at t + 1, when the bit arrives)",
+            loc="left", fontsize=9,
+        )  # fmt: skip
+    axes[-1].set_xlabel("time step")
+    if title:
+        figure.suptitle(title, x=0.01, ha="left", fontsize=10)
+    figure.highlighted_steps = [int(t) for t in steps]
+    return figure
+
+
+def context_locations(weights: Any, contexts: Any, offset: int = 0) -> dict[int, np.ndarray]:
+    """The location a head focuses most at each occurrence of each context.
+
+    Args:
+        weights: [T, N] one head's weighting over time.
+        contexts: [T] table row of the context before each step, -1 for none.
+        offset: look at step t + offset for an occurrence at t (0 for reads, which predict the
+            bit at t; 1 for writes, which can store that bit once it has arrived).
+    Returns:
+        context -> [k] argmax locations, one per occurrence (occurrences whose step t + offset
+        falls off the end are left out); only contexts that occur.
+    """
+    weights = np.asarray(weights, dtype=float)
+    if weights.ndim != 2:
+        raise ValueError(f"weights must have shape (T, N), got {weights.shape}")
+    contexts = _vector("contexts", contexts, weights.shape[0]).astype(int)
+    focus = weights.argmax(axis=1)  # (T,)
+    result: dict[int, np.ndarray] = {}
+    for context in np.unique(contexts[contexts >= 0]):
+        steps = np.flatnonzero(contexts == context) + int(offset)
+        steps = steps[(steps >= 0) & (steps < len(focus))]
+        result[int(context)] = focus[steps]
+    return result
+
+
+def location_reuse(weights: Any, contexts: Any, offset: int = 0) -> float:
+    """Share of repeated context occurrences whose focus is that context's usual location.
+
+    For each context seen at least twice, count the occurrences at its most frequent argmax
+    location; sum over contexts and divide by all their occurrences. 1.0 means one fixed
+    location per context, like a table of counters; a head that ignores the context scores
+    about 1 / (number of locations it visits) per context... unless it always sits on one
+    location, so compare with `location_reuse` of shuffled contexts before reading much into
+    a high value.
+
+    Args:
+        weights: [T, N]; contexts: [T]; offset: as in `context_locations`.
+    Returns:
+        a share in [0, 1] (nan if no context occurs twice).
+    """
+    hits = total = 0
+    for focus in context_locations(weights, contexts, offset).values():
+        if len(focus) < 2:
+            continue
+        hits += int(np.bincount(focus).max())
+        total += len(focus)
+    return hits / total if total else float("nan")

@@ -1,0 +1,168 @@
+"""Explorers of the dynamic N-grams experiment: inference rows and memory use.
+
+Both take predictions and traces computed once beforehand (the notebook runs the models a
+single time on a held-out batch); their render functions only slice arrays and draw.
+
+Taught in `notebooks/09_dynamic_ngrams`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from ntm_edu.viz.ngrams import (
+    context_label,
+    largest_departures,
+    plot_ngram_inference,
+    plot_ngram_memory_use,
+)
+from ntm_edu.widgets.base import Explorer
+
+__all__ = ["ngram_inference_explorer", "ngram_memory_explorer"]
+
+ZOOM_WIDTH = 30  # steps in a zoomed window: the bits stay readable, as in the paper's figure
+
+
+def _matrix(name: str, values: Any, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must have shape (S, T) (sequences, steps), got {array.shape}")
+    if shape is not None and array.shape != shape:
+        raise ValueError(f"{name} has shape {array.shape}, expected {shape} like bits")
+    return array
+
+
+def ngram_inference_explorer(
+    bits: Any,
+    optimal: Any,
+    models: Mapping[str, Any],
+    marks: int = 2,
+    zoom_width: int = ZOOM_WIDTH,
+) -> Explorer:
+    """Pick a held-out sequence, zoom into a window, compare each model with the optimum.
+
+    Controls: ``sequence`` (which row of the batch), ``zoom`` (show only a window of
+    `zoom_width` steps, with the bits printed), ``start`` (the window's first step) and
+    ``differences`` (add rows |model - optimal|). Red arrows mark the `marks` steps where the
+    first model departs most from the optimum within the shown steps, in every model row.
+
+    Args:
+        bits: [S, T] held-out sequences (0/1).
+        optimal: [S, T] eq. 10 predictions.
+        models: name -> [S, T] predictions, first one marked (e.g. {"NTM": ..., "LSTM": ...}).
+        marks: arrows to draw (>= 1).
+        zoom_width: steps in a zoomed window (1 .. T).
+    Returns:
+        an `Explorer`.
+
+    Taught in `notebooks/09_dynamic_ngrams`.
+    """
+    bits = _matrix("bits", bits)
+    optimal = _matrix("optimal", optimal, bits.shape)
+    if not models:
+        raise ValueError("models must name at least one model's predictions")
+    predictions = {name: _matrix(name, v, bits.shape) for name, v in models.items()}
+    marked = next(iter(predictions))
+    count, length = bits.shape
+    if not 1 <= int(zoom_width) <= length:
+        raise ValueError(f"zoom_width must be in [1, {length}], got {zoom_width}")
+    if int(marks) < 1:
+        raise ValueError(f"marks must be at least 1, got {marks}")
+    zoom_width = int(zoom_width)
+
+    def render(sequence: int, zoom: bool, start: int, differences: bool) -> Figure:
+        window = (start, start + zoom_width) if zoom else None
+        steps = largest_departures(predictions[marked][sequence], optimal[sequence], marks, window)
+        return plot_ngram_inference(
+            bits[sequence],
+            optimal[sequence],
+            {name: p[sequence] for name, p in predictions.items()},
+            marks=steps,
+            window=window,
+            differences=differences,
+            title=f"held-out sequence {sequence}: arrows at the {marked}'s largest "
+            f"|{marked} - optimal|",
+        )
+
+    # Start the window at the first sequence's largest departure, so zooming shows it at once.
+    first = largest_departures(predictions[marked][0], optimal[0], 1)[0]
+    controls = {
+        "sequence": widgets.IntSlider(value=0, min=0, max=count - 1, description="sequence"),
+        "zoom": widgets.Checkbox(value=False, description=f"zoom ({zoom_width} steps)"),
+        "start": widgets.IntSlider(
+            value=int(np.clip(first - zoom_width // 2, 0, length - zoom_width)),
+            min=0,
+            max=length - zoom_width,
+            description="window start",
+        ),
+        "differences": widgets.Checkbox(value=False, description="|model - optimal| rows"),
+    }
+    return Explorer(
+        render,
+        controls,
+        title="Dynamic N-gram inference",
+        fallback=("sequence", list(range(min(count, 4)))),
+    )
+
+
+def ngram_memory_explorer(
+    bits: Any,
+    read_weights: Any,
+    write_weights: Any,
+    add: Any,
+    contexts: Any,
+    context_bits: int = 5,
+) -> Explorer:
+    """Pick a 5-bit context and see where the NTM reads and writes whenever it comes back.
+
+    Args:
+        bits: [T] one sequence; read_weights, write_weights: [T, N]; add: [T, M];
+        contexts: [T] table row of the context before each step (-1: none); see
+            `plot_ngram_memory_use`.
+        context_bits: bits per context.
+    Returns:
+        an `Explorer` with a ``context`` dropdown of the contexts present in the sequence,
+        most frequent first, labelled like "00010 (x 9)".
+
+    Taught in `notebooks/09_dynamic_ngrams`.
+    """
+    contexts = np.asarray(contexts).astype(int)
+    present, counts = np.unique(contexts[contexts >= 0], return_counts=True)
+    if len(present) == 0:
+        raise ValueError("contexts has no step with a full context (all -1)")
+    order = np.lexsort((present, -counts))  # most frequent first, then by value
+    options = [
+        (f"{context_label(int(present[i]), context_bits)} (x {int(counts[i])})", int(present[i]))
+        for i in order
+    ]
+    # The memory span shown is fixed for all contexts, so pictures stay comparable.
+    peak = np.maximum(np.asarray(read_weights).max(0), np.asarray(write_weights).max(0))  # (N,)
+    used = np.flatnonzero(peak > 0.05)
+    locations = (int(used.min()), int(used.max()) + 1) if len(used) else None
+
+    def render(context: int) -> Figure:
+        return plot_ngram_memory_use(
+            bits,
+            read_weights,
+            write_weights,
+            add,
+            contexts,
+            context=context,
+            locations=locations,
+            context_bits=context_bits,
+        )
+
+    controls = {
+        "context": widgets.Dropdown(options=options, value=options[0][1], description="context")
+    }
+    return Explorer(
+        render,
+        controls,
+        title="N-gram memory use",
+        fallback=("context", [value for _, value in options[:4]]),
+    )
