@@ -167,6 +167,7 @@ class TestNumbers:
         assert len(window) == 8 and {10, 11} <= set(window.tolist())
         assert np.all(np.diff(window) == 1)
         assert location_window(np.full((3, 20), 0.05), min_size=6).tolist() == list(range(6))
+        assert location_window(np.full((3, 20), 0.2)).tolist() == list(range(20))  # all used
 
     def test_location_window_errors(self):
         with pytest.raises(ValueError, match="at least one"):

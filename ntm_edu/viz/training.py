@@ -225,7 +225,9 @@ def location_window(
     widest = int(np.argmax(gaps))
     start = int(positions[(widest + 1) % len(positions)])
     span = int(N - gaps[widest] + 1)  # used arc length, ends included
-    span = min(N, span + 2 * margin)
+    span = span + 2 * margin
+    if span >= N:
+        return np.arange(N)  # everything is drawn: keep the natural order
     start -= margin
     if span < size:
         start -= (size - span) // 2
