@@ -206,6 +206,46 @@ class TestLivePlots:
         assert plot.png() != first
         np.testing.assert_allclose(plot.shown_weightings()["sharpened"], np.eye(9)[0])
 
+    def test_changing_only_the_stages_redraws_the_same_picture(self):
+        inputs = pipeline_inputs()
+        reused = AddressingPlot(9, 4, 3, live=True)
+        reused.update(**inputs)
+        reused.png()
+        inputs["stages"] = {name: w[::-1].copy() for name, w in inputs["stages"].items()}
+        inputs["beta"] = 7.0
+        reused.update(**inputs)
+        assert not reused._data_changed  # the top row is cached
+        fresh = AddressingPlot(9, 4, 3, live=True)
+        fresh.update(**inputs)
+        np.testing.assert_array_equal(pixels(reused.png()), pixels(fresh.png()))
+
+    def test_moving_only_the_time_redraws_the_same_picture(self):
+        """The cached heatmap layer is reused for a new time step, and looks like a full draw."""
+        T, I, O, M, N = 6, 3, 2, 4, 8
+        rng = np.random.default_rng(4)
+        arrays = (
+            rng.integers(0, 2, (T, I)),
+            rng.random((T, O)),
+            rng.uniform(-1, 1, (T, M)),
+            rng.uniform(-1, 1, (T, M)),
+            softmax(rng.normal(size=(T, N)) * 3),
+            softmax(rng.normal(size=(T, N)) * 3),
+        )
+        reused = HeadActivityPlot(T, I, O, M, N, live=True)
+        reused.update(*arrays, time=1)
+        reused.png()
+        reused.update(*arrays, time=4)
+        assert not reused._data_changed  # only the overlay moves
+        fresh = HeadActivityPlot(T, I, O, M, N, live=True)
+        fresh.update(*arrays, time=4)
+        np.testing.assert_array_equal(pixels(reused.png()), pixels(fresh.png()))
+        np.testing.assert_allclose(reused.shown_slices()["read_weights"], arrays[5][4])
+        other = (arrays[0], arrays[1], -arrays[2], *arrays[3:])
+        reused.update(*other, time=4)
+        assert reused._data_changed  # new data: the heatmaps are redrawn
+        fresh.update(*other, time=4)
+        np.testing.assert_array_equal(pixels(reused.png()), pixels(fresh.png()))
+
 
 # --- explorers ------------------------------------------------------------------------------------
 

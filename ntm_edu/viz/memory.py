@@ -339,6 +339,10 @@ class _LivePlot:
     Subclasses create their artists through `_track` and call `_finish` at the end of
     `__init__`. With ``live=False`` it is an ordinary figure (`update` returns it, ready for a
     notebook cell or `savefig`); with ``live=True`` `png()` blits.
+
+    Artists tracked with ``overlay=True`` (a time cursor, say) are drawn on a second cached
+    layer: while `update` leaves `_data_changed` False, `png()` restores the background *with*
+    the data artists already drawn and redraws only the overlay.
     """
 
     def __init__(self, live: bool, width: float, height: float, dpi: float | None = None):
@@ -347,14 +351,17 @@ class _LivePlot:
             new_figure(width, height) if dpi is None else new_figure(width, height, dpi=dpi)
         )
         self._tracked: list[Any] = []
+        self._overlay: list[Any] = []
         self._canvas: FigureCanvasAgg | None = None
         self._background: Any = None
+        self._data_background: Any = None
+        self._data_changed = True
 
-    def _track(self, artist: Any) -> Any:
+    def _track(self, artist: Any, overlay: bool = False) -> Any:
         """Register an artist (or a container of them) that `update` changes."""
         for part in artist if isinstance(artist, Sequence | list) else [artist]:
             part.set_animated(self.live)
-            self._tracked.append(part)
+            (self._overlay if overlay else self._tracked).append(part)
         return artist
 
     def _finish(self) -> None:
@@ -366,17 +373,27 @@ class _LivePlot:
         self._canvas.draw()
         self._background = self._canvas.copy_from_bbox(self.figure.bbox)
 
+    def _draw(self, artists: list[Any]) -> None:
+        for artist in artists:
+            if artist.axes is not None:
+                artist.axes.draw_artist(artist)
+            else:
+                self.figure.draw_artist(artist)
+
     def png(self) -> bytes:
         """The current picture as PNG bytes (blitted when live)."""
         if not self.live:
             return figure_to_png(self.figure)
         assert self._canvas is not None
-        self._canvas.restore_region(self._background)
-        for artist in self._tracked:
-            if artist.axes is not None:
-                artist.axes.draw_artist(artist)
-            else:
-                self.figure.draw_artist(artist)
+        if self._data_changed or self._data_background is None:
+            self._canvas.restore_region(self._background)
+            self._draw(self._tracked)
+            if self._overlay:
+                self._data_background = self._canvas.copy_from_bbox(self.figure.bbox)
+            self._data_changed = False
+        else:
+            self._canvas.restore_region(self._data_background)
+        self._draw(self._overlay)
         from PIL import Image  # matplotlib depends on Pillow
 
         buffer = io.BytesIO()
@@ -471,6 +488,7 @@ class MemoryWritePlot(_LivePlot):
         read_after: Any,
     ) -> Figure:
         """Show new arrays: memories [N, M], weighting [N], vectors [M]. Returns the figure."""
+        self._data_changed = True
         N, M = self.shape
         memories = [
             _array(name, value, 2, (N, M))
@@ -617,8 +635,9 @@ class AddressingPlot(_LivePlot):
             ax = self.figure.add_subplot(bottom[0, column], sharey=first)
             first = first or ax
             # Head room above 1 keeps the note box from hiding a tall bar.
+            # The stages are the overlay: moving beta, g or gamma redraws only them.
             self.stage_bars[stage] = self._track(
-                weighting_bars(ax, np.zeros(N), animated=live, ylim=1.32)
+                weighting_bars(ax, np.zeros(N), animated=live, ylim=1.32), overlay=True
             )
             ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
             ax.axhline(1.0, color="#ccc", linewidth=0.8, zorder=0)
@@ -629,7 +648,7 @@ class AddressingPlot(_LivePlot):
                 (ghost,) = ax.plot(
                     *_step_outline(np.zeros(N)), color=GHOST_COLOR, linestyle="--", linewidth=0.9
                 )
-                self.stage_ghosts[stage] = self._track(ghost)
+                self.stage_ghosts[stage] = self._track(ghost, overlay=True)
             else:
                 ax.set_ylabel("weight")
             self.stage_notes[stage] = self._track(
@@ -642,13 +661,15 @@ class AddressingPlot(_LivePlot):
                     va="top",
                     fontsize=8,
                     bbox=dict(boxstyle="round,pad=0.25", facecolor="white", edgecolor="#bbb"),
-                )
+                ),
+                overlay=True,
             )
         self.figure.supxlabel(
             "location i        (dashed outline: the stage before;  orange: the largest weight)",
             fontsize=8,
             color="#444",
         )
+        self._top: tuple[np.ndarray, ...] | None = None
         self._finish()
 
     def update(
@@ -679,6 +700,12 @@ class AddressingPlot(_LivePlot):
         similarity = _array("similarity", similarity, 1, (N,))
         w_prev = _weighting("w_prev", w_prev, N)
         shift = _weighting("shift", shift, S)
+        top = (memory, key, similarity, w_prev, shift)
+        if self._top is None or any(
+            not np.array_equal(a, b) for a, b in zip(self._top, top, strict=True)
+        ):
+            self._data_changed = True  # the top row changed too, not only the stages
+        self._top = top
         missing = [stage for stage in STAGES if stage not in stages]
         if missing:
             raise ValueError(f"stages is missing {missing} (needs {list(STAGES)})")
@@ -829,7 +856,9 @@ class HeadActivityPlot(_LivePlot):
                     )
                 )
             self.cursors.append(
-                self._track(ax.axvline(0, color=FOCUS_COLOR, linewidth=1.0, alpha=0.6))
+                self._track(
+                    ax.axvline(0, color=FOCUS_COLOR, linewidth=1.0, alpha=0.6), overlay=True
+                )
             )
         self.slices: dict[str, Any] = {}
         self.slice_titles: dict[str, Any] = {}
@@ -840,11 +869,13 @@ class HeadActivityPlot(_LivePlot):
             ax.set_ylim(0, 1.02)
             ax.set_xlabel("location")
             ax.set_ylabel("weight")
-            self.slices[name] = self._track(line)
+            self.slices[name] = self._track(line, overlay=True)
             self.slice_titles[name] = self._track(
-                ax.text(0.99, 0.92, "", transform=ax.transAxes, ha="right", va="top", fontsize=8)
+                ax.text(0.99, 0.92, "", transform=ax.transAxes, ha="right", va="top", fontsize=8),
+                overlay=True,
             )
         self.time = 0
+        self._shown: dict[str, np.ndarray] = {}
         self._finish()
 
     def update(
@@ -872,6 +903,12 @@ class HeadActivityPlot(_LivePlot):
         if isinstance(time, bool) or int(time) != time or not 0 <= time < T:
             raise ValueError(f"time must be an integer in [0, {T - 1}], got {time!r}")
         self.time = int(time)
+        # Moving only the time step leaves the heatmaps alone: redraw just the overlay.
+        if self._shown.keys() != arrays.keys() or any(
+            not np.array_equal(self._shown[name], array) for name, array in arrays.items()
+        ):
+            self._data_changed = True
+        self._shown = arrays
         for name, array in arrays.items():
             self.images[name].set_data(array.T)
             if name in _AUTOSCALED:
