@@ -51,22 +51,26 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
     "copy_lstm": dict(task="copy", model="lstm", model_kwargs=dict(hidden_size=256, layers=3),
                       steps=5000, batch_size=32, lr=1e-3, seed=0, probe_every=100),
     # Repeat copy, Figs. 7-9: a 3x256 LSTM instead of the paper's 3x512 to fit a CPU budget.
+    # Steps fit a shared 2-core CPU (runs of 15-30 min); the LSTM, a short baseline, gets half
+    # the NTM's sequences.
     "repeat_copy_ntm": dict(task="repeat_copy", model="ntm",
                             model_kwargs=dict(controller_size=100),
-                            steps=6000, batch_size=32, lr=1e-3, seed=0, probe_every=100),
+                            steps=2400, batch_size=32, lr=1e-3, seed=0, probe_every=100),
     "repeat_copy_lstm": dict(task="repeat_copy", model="lstm",
                              model_kwargs=dict(hidden_size=256, layers=3),
-                             steps=8000, batch_size=32, lr=1e-3, seed=0, probe_every=200),
-    # Associative recall, Figs. 10-12: the FF controller learns it fastest in the paper.
-    "associative_recall_ntm_ff": dict(task="associative_recall", model="ntm_ff",
-                                      model_kwargs=dict(controller_size=256, read_heads=4,
-                                                        write_heads=4),
-                                      steps=6000, batch_size=32, lr=1e-3, seed=0,
-                                      probe_every=100),
+                             steps=1200, batch_size=32, lr=1e-3, seed=0, probe_every=100),
+    # Associative recall, Figs. 10-12: the paper's FF controller needs 4 heads (0.64 s a step
+    # here, measured); an LSTM controller with 1 head costs 0.29 s, so it is the one shipped.
+    # The LSTM, a short baseline, gets half the NTM's sequences (CPU budget).
+    # No curriculum: with the default one (lists of 2 items first) the NTM was still at 2-4 bit
+    # errors per sequence on 2-item lists after 1400 steps (measured), never reaching 3 items.
+    "associative_recall_ntm": dict(task="associative_recall", model="ntm",
+                                   model_kwargs=dict(controller_size=100), curriculum=None,
+                                   steps=3000, batch_size=32, lr=1e-3, seed=0, probe_every=100),
     "associative_recall_lstm": dict(task="associative_recall", model="lstm",
-                                    model_kwargs=dict(hidden_size=256, layers=3),
-                                    steps=10000, batch_size=32, lr=1e-3, seed=0,
-                                    probe_every=200),
+                                    model_kwargs=dict(hidden_size=256, layers=3), curriculum=None,
+                                    steps=1500, batch_size=32, lr=1e-3, seed=0,
+                                    probe_every=100),
     # Dynamic N-grams, Figs. 13-15: compared with the optimal estimator (eq. 10).
     # The CPU budget (~33 min of a shared core for the NTM) bought 9,600 sequences, ~1% of the
     # paper's 1M: batch 16 and Adam 1e-3 (not the paper's 3e-5) to make the most of it; the
@@ -75,13 +79,15 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
                        steps=600, batch_size=16, lr=1e-3, seed=0, probe_every=100),
     "ngrams_lstm": dict(task="ngrams", model="lstm", model_kwargs=dict(hidden_size=128, layers=3),
                         steps=600, batch_size=16, lr=1e-3, seed=0, probe_every=100),
-    # Priority sort, Figs. 16-18: 5 heads on an LSTM controller.
+    # Priority sort, Figs. 16-18: the paper's 5 heads on a 200-unit controller cost 1.0 s a
+    # step here (measured); 2 heads on 100 units cost 0.39 s, so that is what a CPU budget buys.
+    # Steps fit a shared 2-core CPU; the cheap LSTM gets more sequences than the NTM.
     "priority_sort_ntm": dict(task="priority_sort", model="ntm",
-                              model_kwargs=dict(controller_size=200, read_heads=5, write_heads=5),
-                              steps=10000, batch_size=32, lr=3e-4, seed=0, probe_every=200),
+                              model_kwargs=dict(controller_size=100, read_heads=2, write_heads=2),
+                              steps=1000, batch_size=32, lr=1e-3, seed=0, probe_every=100),
     "priority_sort_lstm": dict(task="priority_sort", model="lstm",
                                model_kwargs=dict(hidden_size=128, layers=3),
-                               steps=10000, batch_size=32, lr=3e-4, seed=0, probe_every=200),
+                               steps=1500, batch_size=32, lr=1e-3, seed=0, probe_every=100),
 }  # fmt: skip
 
 # Probe batches of shipped files: 2 sequences keep snapshots small (see history.py).
