@@ -28,15 +28,6 @@ EPS = 1e-8
 SETTINGS = settings(max_examples=40, deadline=None)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These tensors are tiny: extra threads only fight over the shared cores."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 def random_weighting(*shape: int, generator: torch.Generator, dtype=torch.float32) -> torch.Tensor:
     return torch.softmax(3 * torch.randn(*shape, generator=generator, dtype=dtype), dim=-1)
 

@@ -11,15 +11,6 @@ from ntm_edu.model.memory import read, write
 B, H, N, M = 5, 3, 7, 2
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These tensors are tiny: extra threads only fight over the shared cores."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 def loop_read(memory, w):
     memory, w = np.asarray(memory, dtype=np.float64), np.asarray(w, dtype=np.float64)
     out = np.zeros((w.shape[0], w.shape[1], memory.shape[2]))

@@ -17,15 +17,6 @@ SMALL = dict(controller_size=16, read_heads=2, write_heads=3, memory_locations=1
 CONTROLLERS = ["lstm", "feedforward"]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These tensors are tiny: extra threads only fight over the shared cores."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 def make_ntm(controller="lstm", seed=0, **overrides):
     torch.manual_seed(seed)
     return NTM(I, O, controller=controller, **{**SMALL, **overrides})
