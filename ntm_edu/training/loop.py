@@ -326,9 +326,11 @@ class Curriculum:
     wrong bits per sequence, it grows by `increment`, up to `stop`. Once it reaches `stop` the
     curriculum steps aside and the task samples from its own configuration.
 
-    For copy, ``Curriculum("length", start=2)`` first trains on 1-2 vectors, which are quick to
-    run and make the write-then-read pattern easy to find, then lengthens them to the task's
-    `max_length`. Its only state is the bound, kept in `History.schedule`, so a resumed run
+    For copy, ``Curriculum("length", start=2)`` first trains on 1-2 vectors, then lengthens
+    them to the task's `max_length`. A caution measured here (`benchmarks/convergence.py`):
+    with the NTM on copy it *slows* learning, because an LSTM controller can memorise a few
+    short vectors by itself and never needs the memory until the bound stalls; so no default
+    config uses one. Its only state is the bound, kept in `History.schedule`, so a resumed run
     continues the schedule exactly.
 
     Attributes:
@@ -647,14 +649,14 @@ def train(
             if settings["clip_norm"] is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), settings["clip_norm"])
             opt.step()
+            history.step = step  # counted at once: an interrupt after this keeps the step
+            history.sequences += batch.batch_size
 
             with torch.no_grad():
                 detached = logits.detach()
                 bits = float(task.bits_per_sequence(detached, batch))
                 errors = float(task.bit_errors_per_sequence(detached, batch))
             now = time.perf_counter()
-            history.step = step
-            history.sequences += batch.batch_size
             history.seconds += now - clock
             clock = now
             history.accumulate(bits, errors)
