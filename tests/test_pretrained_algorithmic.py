@@ -1,0 +1,102 @@
+"""The shipped repeat-copy, associative-recall and priority-sort checkpoints do what the
+notebooks (07, 08, 10) and `ntm_edu/pretrained/README.md` say they do.
+
+Each bound is the number measured when the file was made plus a margin for sampling noise
+(a few hundred seeded sequences). A missing file is skipped with the command that makes it.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ntm_edu.training import PRETRAINED_DIR, evaluate, load_pretrained
+
+
+def _load(task: str, model: str):
+    path = PRETRAINED_DIR / f"{task}_{model}.pt"
+    if not path.is_file():
+        pytest.skip(
+            f"{path.name} is not shipped; make it with "
+            f"`python -m ntm_edu pretrained --only {task}_{model}`"
+        )
+    torch.set_num_threads(1)
+    return load_pretrained(task, model)
+
+
+def _evaluate(run, sequences: int = 200, seed: int = 99, **overrides) -> dict[str, float]:
+    if run.task.name == "repeat_copy" and not overrides:
+        # A batch shares one (length, repeats) draw, so a few big batches would sample only a
+        # few of the 100 combinations: average over all of them instead (4 sequences each).
+        rows = [
+            evaluate(
+                run.model, run.task, sequences=4, batch_size=4, seed=seed, length=n, repeats=r
+            )  # fmt: skip
+            for n in range(1, 11)
+            for r in range(1, 11)
+        ]
+        return {k: sum(row[k] for row in rows) / len(rows) for k in rows[0]}
+    # Batches of 10: a batch shares one list length, so many small batches cover 2-6 items.
+    return evaluate(run.model, run.task, sequences=sequences, batch_size=10, seed=seed,
+                    **overrides)  # fmt: skip
+
+
+def _errors(run, sequences: int = 200, seed: int = 99, **overrides) -> float:
+    return _evaluate(run, sequences, seed, **overrides)["bit_errors_per_sequence"]
+
+
+def _bits(run, sequences: int = 200, seed: int = 99, **overrides) -> float:
+    return _evaluate(run, sequences, seed, **overrides)["bits_per_sequence"]
+
+
+# (task, model) -> upper bound on bit errors per sequence on the training distribution.
+# Measured when the files were made (notebooks 07, 08, 10; ntm_edu/pretrained/README.md).
+# Repeat copy and priority sort did not converge in the CPU budget: their bounds are the honest
+# early-training numbers (chance: ~half the scored bits wrong), not the issue's targets.
+TRAINING_BOUNDS = {
+    ("associative_recall", "ntm"): 0.1,  # measured 0.000; the issue's target is < 0.1
+    ("associative_recall", "lstm"): 7.0,  # measured 4.74 (of 18 bits)
+    ("repeat_copy", "ntm"): 95.0,  # measured 83.3 over the 100 (length, repeats) pairs
+    ("repeat_copy", "lstm"): 100.0,  # measured 88.9 (the target < 0.5 was not reached)
+    ("priority_sort", "ntm"): 60.0,  # measured 52.7 (of 128 bits)
+    ("priority_sort", "lstm"): 62.0,  # measured 55.2
+}
+
+
+@pytest.mark.parametrize("task,model", list(TRAINING_BOUNDS))
+def test_training_distribution_bound(task, model):
+    run = _load(task, model)
+    assert _errors(run) < TRAINING_BOUNDS[(task, model)]
+
+
+def test_files_are_small_and_carry_their_history():
+    for path in sorted(PRETRAINED_DIR.glob("*.pt")):
+        if path.stem.split("_")[0] in ("repeat", "associative", "priority"):
+            assert path.stat().st_size < 2_000_000, path.name
+    run = _load("associative_recall", "ntm")
+    assert run.history.step == run.recipe["steps"]
+    assert len(run.history.snapshots) > 0
+
+
+def test_associative_recall_ntm_generalises_to_longer_lists():
+    """Notebook 08: near-perfect to 15 items (trained on 2-6), a fraction of a bit at 20."""
+    run = _load("associative_recall", "ntm")
+    assert _errors(run, sequences=100, items=10) < 0.5  # measured 0.00 (200 sequences)
+    assert _errors(run, sequences=100, items=15) < 0.5  # measured 0.00
+    assert _errors(run, sequences=100, items=20) < 1.5  # measured 0.26
+
+
+def test_associative_recall_ntm_beats_the_lstm_everywhere():
+    """Notebook 08's table: the LSTM (same sequences) errs on every list length, the NTM not."""
+    ntm, lstm = _load("associative_recall", "ntm"), _load("associative_recall", "lstm")
+    for items in (6, 12):
+        assert _errors(lstm, sequences=100, items=items) > 2.0 + _errors(ntm, sequences=100,
+                                                                        items=items)  # fmt: skip
+
+
+def test_priority_sort_ntm_is_below_chance_and_the_lstm():
+    """Notebook 10: after 19,200 sequences the NTM is just below chance (128 bits) and the LSTM."""
+    ntm, lstm = _load("priority_sort", "ntm"), _load("priority_sort", "lstm")
+    ntm_bits, lstm_bits = _bits(ntm), _bits(lstm)
+    assert ntm_bits < 126.0  # measured 123.4
+    assert ntm_bits < lstm_bits  # measured 123.4 against 125.2
