@@ -1,0 +1,286 @@
+# %% [markdown]
+# # 07 · Repeat copy: a loop with a counter
+#
+# **Can the NTM learn a `for` loop?** Repeat copy shows a sequence once, then a number $n$,
+# and asks for the sequence $n$ times followed by an end marker
+# ([Graves et al. 2014](https://arxiv.org/abs/1410.5401), §4.2, Figs. 7-9). Copy needed a
+# store and a replay; this needs the replay to *jump back* to the start after each pass and
+# to count the passes. In the paper the NTM learned it much faster than an LSTM and
+# generalised to longer sequences; with more repeats than in training it kept copying but lost
+# count of when to stop.
+#
+# In this notebook: the task, the learning curves of the trained NTM and LSTM, generalisation
+# when the length or the number of repeats is doubled (Fig. 8), and the "goto" in the heads'
+# weightings that sends the read head back to the start (Fig. 9).
+
+# %%
+# %matplotlib inline
+import ntm_edu
+
+ntm_edu.setup_notebook(seed=0)
+
+import numpy as np
+import torch
+
+from ntm_edu import viz, widgets
+from ntm_edu.exercises import check_repeat_copy_targets
+
+# %% [markdown]
+# ## The task
+#
+# $L$ random 8-bit vectors, then a delimiter step that also carries the repeat count $n$ on
+# its own channel, normalised as the paper prescribes (mean 0, variance 1 over the training
+# counts 1..10). Then the input goes quiet, and the target is the sequence $n$ times
+# ($nL$ steps) followed by one step with the `end` channel on. Training: $L$ and $n$ uniform
+# on 1..10.
+
+# %%
+task = ntm_edu.make_task("repeat_copy")
+episode = task.sample(1, torch.Generator().manual_seed(0), length=3, repeats=4)
+print(task)
+print("normalised repeat count for n = 1, 5, 10, 20:",
+      [round(float(task.normalise_repeats(n)), 3) for n in (1, 5, 10, 20)])  # fmt: skip
+viz.plot_episode(
+    episode.inputs[0].numpy(),
+    episode.targets[0].numpy(),
+    episode.mask[0].numpy(),
+    task.input_channels,
+    task.output_channels,
+    title="length 3, repeats 4",
+)
+
+# %% [markdown]
+# A count of 20 arrives as a value the network never saw in training (about 3.6 against at
+# most 1.6): a real test of whether it learned to *count*, not just to recognise ten values.
+#
+# ## The mechanism the task calls for
+#
+# Writing is as in copy: one vector per location, the write head shifting by one each step.
+# Reading needs a jump back. The location-based part of addressing can only move by $-1, 0,
+# +1$ per step (eq. 8), but the **interpolation gate** (eq. 7) lets a head throw away where it
+# was and take a content lookup instead:
+#
+# $$w^g_t = g_t\, w^c_t + (1 - g_t)\, w_{t-1}$$
+#
+# With $g_t \approx 1$ and a key matching something written at the start, the read head jumps
+# there in one step; with $g_t \approx 0$ and a shift of $+1$ it walks on. The paper found the
+# NTM using exactly this: a "goto" to the start of the sequence after each pass (Fig. 9).
+
+# %%
+ntm_edu.show_source(ntm_edu.model.addressing.interpolate)
+
+# %% [markdown]
+# ## Trained models
+#
+# The notebook loads the shipped checkpoints; `RETRAIN = True` retrains both from their
+# recipes (`PRETRAINED_RECIPES`) into a temporary folder. **Honest status:** on our shared
+# 2-core CPU the NTM got 2,800 steps (89,600 sequences, 13 minutes of wall time) and had
+# *not* converged when we stopped it; the numbers below are those of an early-training
+# model, and the notebook shows what that looks like.
+
+# %%
+RETRAIN = False  # True: train both models from scratch (about 15 minutes on one CPU core)
+
+if RETRAIN:
+    import tempfile
+
+    from ntm_edu.training import regenerate_pretrained
+
+    folder = tempfile.mkdtemp()
+    print("expected wall time: about 12 min (NTM) + 2 min (LSTM) on one CPU core")
+    regenerate_pretrained(["repeat_copy_ntm", "repeat_copy_lstm"], folder=folder)
+else:
+    folder = None
+ntm = ntm_edu.load_pretrained("repeat_copy", "ntm", folder=folder)
+lstm = ntm_edu.load_pretrained("repeat_copy", "lstm", folder=folder)
+print(ntm)
+print(lstm)
+print(f"NTM parameters {ntm_edu.count_parameters(ntm.model):,}, "
+      f"LSTM parameters {ntm_edu.count_parameters(lstm.model):,}")  # fmt: skip
+
+# %% [markdown]
+# ## Learning curves (Fig. 7)
+#
+# Same sequences (89,600), same optimiser (Adam, lr $10^{-3}$, batches of 32), lengths and
+# repeat counts drawn from 1..10 from the start. The LSTM is 3 x 128 (the paper's 3 x 512
+# would make a 20 MB file). Costs are running means over 10 batches; a batch shares one
+# length and one count, so the curves are noisy.
+
+# %%
+curves = {
+    label: (run.history.curve().sequences, run.history.curve().bits_per_sequence)
+    for label, run in (("NTM", ntm), ("LSTM", lstm))
+}
+viz.plot_cost_curves(curves, title="Repeat copy: training cost", log_y=True)
+
+# %%
+def training_cost(run, per_pair=4):
+    """Mean cost over all 100 (length, repeats) pairs of the training distribution.
+
+    A batch shares one length and one count, so a few large batches would see only a few of
+    the pairs; here every pair gets `per_pair` sequences and counts equally.
+    """
+    rows = [ntm_edu.evaluate(run.model, run.task, sequences=per_pair, batch_size=per_pair,
+                             seed=1, length=n, repeats=r)
+            for n in range(1, 11) for r in range(1, 11)]  # fmt: skip
+    return {key: float(np.mean([row[key] for row in rows])) for key in rows[0]}
+
+
+for label, run in (("NTM", ntm), ("LSTM", lstm)):
+    numbers = training_cost(run)
+    print(f"{label:5s} training distribution: {numbers['bits_per_sequence']:7.2f} bits/seq, "
+          f"{numbers['bit_errors_per_sequence']:6.2f} bit errors/seq")  # fmt: skip
+
+# %% [markdown]
+# ## Generalisation: twice as long, twice as many repeats (Fig. 8)
+#
+# The paper tested length 10 with 20 repeats and length 20 with 10 repeats. We take one fixed
+# sequence (seed 5) and precompute both models' outputs on a grid of lengths and repeat
+# counts, {5, 10, 15, 20} x {5, 10, 15, 20}: the same random vectors, stretched. The sliders
+# below pick a cell; nothing is computed when they move.
+
+# %%
+LENGTHS = REPEATS = [5, 10, 15, 20]
+grid = widgets.prediction_grid(
+    {"NTM": ntm.model, "LSTM": lstm.model},
+    task,
+    [dict(length=n, repeats=r) for n in LENGTHS for r in REPEATS],
+    seed=5,
+)
+print("bit errors of this one sequence, NTM / LSTM (rows: length, columns: repeats)")
+print("length " + "".join(f"{r:>14d}" for r in REPEATS))
+for n in LENGTHS:
+    cells = [grid[(n, r)]["bit_errors"] for r in REPEATS]
+    print(f"{n:6d} " + "".join(f"{c['NTM']:>8.0f} /{c['LSTM']:>4.0f}" for c in cells))
+
+# %%
+widgets.prediction_explorer(grid, ["length", "repeats"], title="Repeat copy beyond training")
+
+# %% [markdown]
+# The same on many sequences: bit errors per sequence averaged over 100 fresh episodes, for
+# the two tests of Fig. 8 and the training range.
+
+# %%
+tests = {"length 10, repeats 10 (in training)": dict(length=10, repeats=10),
+         "length 20, repeats 10 (2x length)": dict(length=20, repeats=10),
+         "length 10, repeats 20 (2x repeats)": dict(length=10, repeats=20)}  # fmt: skip
+for name, setting in tests.items():
+    row = {label: ntm_edu.evaluate(run.model, run.task, sequences=100, seed=3, **setting)
+           for label, run in (("NTM", ntm), ("LSTM", lstm))}  # fmt: skip
+    print(f"{name:38s} NTM {row['NTM']['bit_errors_per_sequence']:7.1f}   "
+          f"LSTM {row['LSTM']['bit_errors_per_sequence']:7.1f}   bit errors/seq "
+          f"(of {setting['length'] * setting['repeats'] * 8 + 1} bits)")  # fmt: skip
+
+# %% [markdown]
+# ### The end marker beyond the trained counts
+#
+# The paper's NTM kept copying with 20 repeats but raised the end marker "after the end of
+# every repetition beyond the eleventh". Here is what ours does with the `end` channel on the
+# length-5 sequence: its largest output at each step, and the step where it should fire.
+
+# %%
+for repeats in (5, 10, 15, 20):
+    cell = grid[(5, repeats)]
+    answer = cell["mask"].nonzero()[0]
+    end = cell["outputs"]["NTM"][answer, -1]  # (answer steps,)
+    fired = answer[end > 0.5] - answer[0]
+    print(f"repeats {repeats:2d}: end marker due at answer step {len(answer) - 1:3d}; "
+          f"NTM end output > 0.5 at answer steps {fired.tolist()}")  # fmt: skip
+
+# %% [markdown]
+# Our early-training NTM never lifts the `end` output above 0.5, not even at the trained
+# counts: it has not learned to count yet, so the paper's observation (a marker after every
+# repetition beyond the eleventh) cannot be checked with this model.
+#
+# ## The "goto" (Fig. 9)
+#
+# In the paper's trained NTM, the write head steps through consecutive locations while the
+# sequence arrives; then the read head walks the same locations and, after each pass, jumps
+# back to the start. Here are the write and read weightings of *our* NTM on a length-5,
+# 4-repeat episode.
+
+# %%
+ep = widgets.episode_arrays(ntm.model, task, seed=5, length=5, repeats=4)
+viz.plot_weightings(ep["write"], ep["read"], inputs=ep["inputs"], outputs=ep["outputs"],
+                    input_labels=task.input_channels,
+                    title=f"length 5, repeats 4: bit errors {ep['bit_errors']:.0f}")  # fmt: skip
+
+# %% [markdown]
+# The numbers behind it: where the read weighting peaks at every answer step, and the read
+# head's interpolation gate $g_t$ (near 1 = a content jump, near 0 = keep walking).
+
+# %%
+batch = task.sample(1, torch.Generator().manual_seed(5), length=5, repeats=4)
+with torch.no_grad():
+    _, trace = ntm.model(batch.inputs, trace=True)
+writes = trace.write_weights[0, :5, 0].argmax(-1)
+print("sequence written at locations", writes.tolist())
+answer = batch.mask[0].nonzero().flatten()
+reads = trace.read_weights[0, answer, 0].argmax(-1)
+gates = trace.read_params["gate"][0, answer, 0]
+for p in range(4):
+    steps = slice(p * 5, (p + 1) * 5)
+    print(f"pass {p + 1}: read peaks {reads[steps].tolist()}, "
+          f"gate {[round(float(g), 2) for g in gates[steps]]}")  # fmt: skip
+
+# %% [markdown]
+# No goto yet. The write head hardly moves (several vectors land on the same one or two
+# locations and overwrite each other), the read gate stays near 0 (no content jump) and the
+# read head drifts forward a location every few steps. This is the plateau that the
+# associative-recall NTM also sat on for ~80,000 sequences before its cost collapsed
+# (notebook 08): the model has not yet found that moving the write head keeps the vectors
+# apart. The paper's NTM was at ~5 bits per sequence after 50,000 sequences; ours is at 216
+# after 89,600. What would get there: a longer run (raise `steps` in the recipe and
+# `python -m ntm_edu pretrained --only repeat_copy_ntm`; a step costs ~0.25 s on a free CPU
+# core) or a GPU.
+#
+# **Explore.** Step through episodes with 2, 4 and 8 repeats.
+
+# %%
+episodes = {
+    r: widgets.episode_arrays(ntm.model, task, seed=5, length=5, repeats=r) for r in (2, 4, 8)
+}
+widgets.weighting_explorer(episodes, "repeats", input_labels=task.input_channels,
+                           title="Repeat copy: write and read weightings")  # fmt: skip
+
+# %% [markdown]
+# ## Summary
+#
+# - Repeat copy adds a loop and a counter to copy: replay $n$ times, then raise an end marker.
+#   The jump back to the start needs the interpolation gate (eq. 7) to switch from walking to
+#   a content lookup.
+# - Our budget (89,600 sequences, 13 minutes of a shared CPU) was not enough: the NTM is at
+#   83 bit errors per sequence averaged over the training distribution (216 bits), the LSTM
+#   (3 x 128, same sequences) at 89 (226 bits); the issue's target (< 0.5) is not reached.
+# - Both get worse on longer sequences and more repeats, the NTM slightly less; neither
+#   raises the end marker.
+# - The weightings show why: the write head has not started to move, so there is no stored
+#   sequence to jump back to. A longer run (or a GPU) is what this notebook needs; the
+#   figures and explorers will show the goto once the checkpoint is retrained.
+#
+# ## Exercise
+#
+# **The target from the input.** Write `repeat_copy_targets(inputs, repeats)`: `inputs` has
+# shape (B, T, W + 2) (bits, then the delimiter channel W, then the repeat channel); return
+# the (B, T, W + 1) target: zeros, except the sequence repeated `repeats` times right after
+# the delimiter, and a 1 on channel W (`end`) at the last step.
+
+
+# %% tags=["exercise"]
+def repeat_copy_targets(inputs, repeats):
+    raise NotImplementedError("find L from the delimiter, tile the sequence, set the end marker")
+
+
+# %% tags=["solution"]
+def repeat_copy_targets(inputs, repeats):
+    width = inputs.shape[-1] - 2
+    length = int(inputs[0, :, width].argmax())
+    targets = torch.zeros(inputs.shape[0], inputs.shape[1], width + 1)
+    sequence = inputs[:, :length, :width]
+    targets[:, length + 1 : length + 1 + repeats * length, :width] = sequence.repeat(1, repeats, 1)
+    targets[:, -1, width] = 1.0
+    return targets
+
+
+# %%
+check_repeat_copy_targets(repeat_copy_targets)
