@@ -709,7 +709,7 @@ def evaluate(
     model: nn.Module,
     task: Any,
     sequences: int = 1000,
-    batch_size: int = 100,
+    batch_size: int = 20,
     seed: int = 1234,
     device: str | torch.device | None = None,
     **overrides: Any,
@@ -720,7 +720,9 @@ def evaluate(
         model: the model (put in eval mode for the call, its mode restored afterwards).
         task: the task to sample from.
         sequences: how many sequences to evaluate (>= 1).
-        batch_size: sequences per forward pass.
+        batch_size: sequences per forward pass. The episodes of a batch share one length (or
+            repeat count, or item count), so small batches see many of them: 1000 sequences
+            in batches of 20 cover 50 draws of the length, batches of 100 only 10.
         seed: seeds the data; the same seed gives the same sequences on any device.
         device: where to run; None: where the model already is; "auto": see `pick_device`.
         **overrides: task settings for these draws, e.g. ``length=50`` for generalisation.
