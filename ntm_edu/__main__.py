@@ -140,7 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
             help=meaning,
         )
     p.add_argument("--sequences", type=_positive_int, default=1000, help="per row (1000)")
-    p.add_argument("--batch-size", type=_positive_int, default=20, help="episodes per forward pass (they share one length); default: 20")
+    p.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=20,
+        help="episodes per forward pass; they share one length, so keep it small (20)",
+    )
     p.add_argument("--seed", type=_non_negative_int, default=1234, help="default: 1234")
     p.add_argument("--device", type=_device, default="auto", help="auto, cpu, cuda, cuda:N")
 
