@@ -242,6 +242,8 @@ class SnapshotExplorer(_PlotExplorer):
         )
         box = self.children[1]  # [title, controls, image]: put Play before the slider
         box.children = (self.play, *box.children)
+        for example in range(1, B):  # lay out every probe sequence's plot now, not on a move
+            self._plot(example, None)
 
     def compute(self, snapshot: int, example: int = 0) -> dict[str, Any]:
         count, B = len(self.snapshots), self.targets.shape[0]
@@ -617,6 +619,8 @@ class MemoryUseExplorer(_PlotExplorer):
         )
         if "length" in self.controls:
             self.controls["length"].observe(self._on_length, names="value")
+        for length in self.lengths[1:]:  # lay out every length's plot now (~0.3 s each), so
+            self._plot(length, None)  # that no slider move waits for a layout
 
     def _on_length(self, change: Any) -> None:
         # Runs after the redraw (which clamped the time); let the time slider span the episode.
