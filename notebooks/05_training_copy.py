@@ -356,9 +356,11 @@ for kind, params in [("write", trace.write_params), ("read", trace.read_params)]
 # per step (0, 127, 126, ...: the memory is a ring, so one below 0 is 127). The read head
 # does not move during the input: it waits at location 0. From the first answer step it
 # walks down the same path, one location per step, and reads every vector from exactly the
-# location it was written to, with both foci sharp (largest weight ≈ 1). The gates stay near
-# 0 throughout, so neither head uses content addressing; all the movement is the shift of
-# eq. 8.
+# location it was written to, with both foci sharp (largest weight ≈ 1). The gates do open
+# at some steps (the largest values are printed above), so some content lookup is mixed in,
+# yet the focus moves by exactly one location every step: the movement is the shift of
+# eq. 8. (Which term decides a given step? Compare `trace.read_stages["content"]` with
+# `trace.read_weights` at that step: a good exercise in reading a trace.)
 #
 # That is the paper's program with one step made unnecessary. The paper's read head had to
 # find the start again with a content lookup; ours never left it, because in this model both
