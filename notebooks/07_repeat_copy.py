@@ -113,6 +113,7 @@ curves = {
 }
 viz.plot_cost_curves(curves, title="Repeat copy: training cost", log_y=True)
 
+
 # %%
 def training_cost(run, per_pair=4):
     """Mean cost over all 100 (length, repeats) pairs of the training distribution.
