@@ -21,7 +21,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from ntm_edu.model.ntm import _check_int, check_inputs
+from ntm_edu._checks import check_int_range
+from ntm_edu.model.ntm import check_inputs
 
 __all__ = ["LSTMBaseline"]
 
@@ -43,10 +44,10 @@ class LSTMBaseline(nn.Module):
     def __init__(self, input_size: int, output_size: int, hidden_size: int = 256, layers: int = 3):
         super().__init__()
         self._config = dict(
-            input_size=_check_int("input_size", input_size, 1),
-            output_size=_check_int("output_size", output_size, 1),
-            hidden_size=_check_int("hidden_size", hidden_size, 1),
-            layers=_check_int("layers", layers, 1),
+            input_size=check_int_range("input_size", input_size, 1),
+            output_size=check_int_range("output_size", output_size, 1),
+            hidden_size=check_int_range("hidden_size", hidden_size, 1),
+            layers=check_int_range("layers", layers, 1),
         )
         self.lstm = nn.LSTM(input_size, hidden_size, num_layers=layers, batch_first=True)
         self.initial_h = nn.Parameter(torch.zeros(layers, hidden_size))  # h_0 [layers, hidden]

@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 import torch
 from torch import nn
 
+from ntm_edu._checks import check_int_range
 from ntm_edu.model.addressing import AddressingStages, address
 from ntm_edu.model.controller import CONTROLLERS
 from ntm_edu.model.heads import HeadParams, Heads
@@ -158,16 +159,6 @@ def _build_trace(
     )
 
 
-def _check_int(name: str, value: Any, low: int, high: int | None = None) -> int:
-    """Return `value` as an int, or raise ValueError naming `name` and the allowed range."""
-    allowed = f"[{low}, {high}]" if high is not None else f">= {low}"
-    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
-    if value < low or (high is not None and value > high):
-        raise ValueError(f"{name} must be in {allowed}, got {value}")
-    return int(value)
-
-
 class NTM(nn.Module):
     """A Neural Turing Machine with Hr read heads, Hw write heads and an N x M memory.
 
@@ -213,18 +204,18 @@ class NTM(nn.Module):
             )
         if clip_head_params is not None and not clip_head_params >= 0:
             raise ValueError(f"clip_head_params must be None or >= 0, got {clip_head_params!r}")
-        N = _check_int("memory_locations", memory_locations, 1)
+        N = check_int_range("memory_locations", memory_locations, 1)
         self._config = dict(
-            input_size=_check_int("input_size", input_size, 1),
-            output_size=_check_int("output_size", output_size, 1),
+            input_size=check_int_range("input_size", input_size, 1),
+            output_size=check_int_range("output_size", output_size, 1),
             controller=controller,
-            controller_size=_check_int("controller_size", controller_size, 1),
-            read_heads=_check_int("read_heads", read_heads, 1),
-            write_heads=_check_int("write_heads", write_heads, 1),
+            controller_size=check_int_range("controller_size", controller_size, 1),
+            read_heads=check_int_range("read_heads", read_heads, 1),
+            write_heads=check_int_range("write_heads", write_heads, 1),
             memory_locations=N,
-            memory_width=_check_int("memory_width", memory_width, 1),
+            memory_width=check_int_range("memory_width", memory_width, 1),
             # The 2R + 1 shifts must fit in the memory, or a shift would wrap onto itself.
-            shift_range=_check_int("shift_range", shift_range, 0, (N - 1) // 2),
+            shift_range=check_int_range("shift_range", shift_range, 0, (N - 1) // 2),
             memory_init=memory_init,
             clip_head_params=None if clip_head_params is None else float(clip_head_params),
         )

@@ -21,6 +21,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from ntm_edu._checks import check_int_range
+
 __all__ = [
     "Batch",
     "Task",
@@ -92,17 +94,6 @@ def bit_errors_per_sequence(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
     predicted = (logits > 0).to(batch.targets.dtype)  # sigmoid(x) > 0.5  <=>  x > 0
     wrong = (predicted != batch.targets) & batch.mask.unsqueeze(-1)
     return wrong.sum().to(torch.float32) / batch.batch_size
-
-
-def check_int_range(name: str, value: Any, low: int, high: int | None = None) -> int:
-    """Return `value` as an int, or raise ValueError naming `name` and the allowed range."""
-    allowed = f"in [{low}, {high}]" if high is not None else f">= {low}"
-    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        raise ValueError(f"{name} must be {allowed}, got {value}")
-    return value
 
 
 def check_min_max(
