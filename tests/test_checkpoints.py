@@ -300,3 +300,14 @@ class TestPretrained:
         assert "already done" in lines[-1]
         with pytest.raises(ValueError, match="unknown pretrained"):
             regenerate_pretrained(["copy_gpt"], folder=tmp_path)
+
+    def test_regenerate_thins_snapshots_to_the_recipes_maximum(self, tmp_path, monkeypatch):
+        recipe = {**PRETRAINED_RECIPES["copy_ntm"], "probe_every": 1, "max_snapshots": 3}
+        monkeypatch.setitem(PRETRAINED_RECIPES, "copy_ntm", recipe)
+        regenerate_pretrained(
+            ["copy_ntm"], folder=tmp_path, max_steps=6, progress=False, log=print, device="cpu"
+        )
+        steps = [
+            s["step"] for s in load_pretrained("copy", "ntm", folder=tmp_path).history.snapshots
+        ]
+        assert len(steps) == 3 and steps[-1] == 6 and steps == sorted(steps)

@@ -348,6 +348,18 @@ class TestHistory:
         with pytest.raises(ValueError, match="dict"):
             History.from_state([1, 2])
 
+    def test_thin_snapshots_keeps_first_last_and_spreads_the_rest(self):
+        history = History()
+        for step in range(11):
+            history.step = step
+            history.add_snapshot(torch.zeros(1, 2, 1))
+        history.thin_snapshots(4)
+        assert [s["step"] for s in history.snapshots] == [0, 3, 7, 10]
+        history.thin_snapshots(10)  # already fewer: unchanged
+        assert len(history.snapshots) == 4
+        with pytest.raises(ValueError, match="at least 2"):
+            history.thin_snapshots(1)
+
     def test_snapshot_index_errors(self):
         with pytest.raises(IndexError, match="no probe snapshots"):
             History().snapshot(0)

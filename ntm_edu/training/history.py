@@ -155,6 +155,20 @@ class History:
             }
         )
 
+    def thin_snapshots(self, max_count: int) -> None:
+        """Keep at most `max_count` probe snapshots, evenly spread, always the first and last.
+
+        Shipped files must stay small, and a long run's snapshots grow with its length; the
+        learning curve (a few numbers per point) is kept whole.
+        """
+        if max_count < 2:
+            raise ValueError(f"max_count must be at least 2 (first and last), got {max_count}")
+        n = len(self.snapshots)
+        if n <= max_count:
+            return
+        keep = sorted({round(i * (n - 1) / (max_count - 1)) for i in range(max_count)})
+        self.snapshots = [self.snapshots[i] for i in keep]
+
     # ------------------------------------------------------------------ reading
     def __len__(self) -> int:
         return len(self.records["step"])
