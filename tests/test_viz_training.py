@@ -574,3 +574,13 @@ def test_redraw_is_fast_on_a_real_sized_snapshot():
     times = timed_redraws(explorer, "snapshot", [1, 2, 3, 0, 1, 2])
     assert statistics.median(times) < RENDER_BUDGET_MS
     assert (time.perf_counter() - start) * 1000 < 6 * RENDER_BUDGET_MS
+
+
+def test_one_colour_per_model_across_the_series():
+    from ntm_edu.viz.base import MODEL_COLORS, model_color
+
+    assert model_color("NTM") == model_color("NTM (ours)") == MODEL_COLORS["NTM"]
+    assert model_color("NTM (FF)") == model_color("ntm-ff") == MODEL_COLORS["NTM-FF"]
+    assert model_color("LSTM 3x128") == MODEL_COLORS["LSTM"]
+    assert model_color("NTMish", 0) != model_color("paper", 1)  # others cycle
+    assert model_color("NTMish", 0) not in MODEL_COLORS.values()

@@ -84,7 +84,8 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
     # paper's 1M: batch 16 and Adam 1e-3 (not the paper's 3e-5) to make the most of it; the
     # LSTM sees the same sequences. Steps = what was actually trained.
     "ngrams_ntm": dict(task="ngrams", model="ntm", model_kwargs=dict(controller_size=100),
-                       steps=600, batch_size=16, lr=1e-3, seed=0, probe_every=100),
+                       steps=30000, batch_size=16, lr=1e-3, seed=0, probe_every=250,
+                       max_snapshots=7),
     "ngrams_lstm": dict(task="ngrams", model="lstm", model_kwargs=dict(hidden_size=128, layers=3),
                         steps=600, batch_size=16, lr=1e-3, seed=0, probe_every=100),
     # Priority sort, Figs. 16-18: the paper's 5 heads on a 200-unit controller cost 1.0 s a

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ntm_edu.viz.base import heatmap, new_figure
+from ntm_edu.viz.base import MODEL_COLORS, heatmap, model_color, new_figure
 
 __all__ = [
     "active_rows",
@@ -37,14 +37,6 @@ __all__ = [
 ]
 
 # Colours of the models in every comparison figure (NTM dark, LSTM light, as in the paper).
-MODEL_COLOURS = {"NTM": "#1f3b73", "NTM-FF": "#2a7f62", "LSTM": "#d1495b"}
-
-
-def _colour(label: str, index: int) -> str:
-    for name, colour in MODEL_COLOURS.items():
-        if label.upper().startswith(name):
-            return colour
-    return f"C{index}"
 
 
 def plot_cost_curves(
@@ -74,7 +66,7 @@ def plot_cost_curves(
         sequences, cost = np.asarray(sequences, float), np.asarray(cost, float)
         if sequences.shape != cost.shape:
             raise ValueError(f"curve {label!r}: {sequences.shape} sequences, {cost.shape} costs")
-        ax.plot(sequences / 1000, cost, label=label, color=_colour(label, index), lw=1.4)
+        ax.plot(sequences / 1000, cost, label=label, color=model_color(label, index), lw=1.4)
     for label, value in (reference or {}).items():
         ax.axhline(value, ls="--", lw=0.8, color="0.4")
         ax.annotate(label, (0, value), xytext=(2, 2), textcoords="offset points", fontsize=8)
@@ -112,7 +104,7 @@ def plot_cost_by_setting(
         values = np.asarray(values, dtype=float)
         if values.shape != x.shape:
             raise ValueError(f"{label!r}: {values.size} costs for {x.size} settings")
-        ax.plot(x, values, "o-", label=label, color=_colour(label, index), lw=1.4, ms=4)
+        ax.plot(x, values, "o-", label=label, color=model_color(label, index), lw=1.4, ms=4)
     if train_max is not None:
         ax.axvspan(train_max, x.max() + 0.5, color="0.92", zorder=0)
         ax.annotate("beyond training", (train_max, 1), xycoords=("data", "axes fraction"),
@@ -344,7 +336,7 @@ def plot_write_vs_priority(
     figure = new_figure(4.2 * panels, 3.2)
     axes = figure.subplots(1, panels, squeeze=False)[0]
     ax = axes[0]
-    ax.scatter(priorities, locations, s=18, color=MODEL_COLOURS["NTM"], label="writes")
+    ax.scatter(priorities, locations, s=18, color=MODEL_COLORS["NTM"], label="writes")
     grid = np.linspace(-1, 1, 2)
     ax.plot(grid, slope * grid + intercept, "--", color="0.4",
             label=f"fit: {slope:.1f} p + {intercept:.1f}, $R^2$ = {r2:.2f}")  # fmt: skip
@@ -354,7 +346,7 @@ def plot_write_vs_priority(
             raise ValueError(f"highlight must be in [0, {len(order) - 1}], got {highlight}")
         chosen = order[highlight]
         ax.scatter(priorities[chosen], locations[chosen], s=80, facecolors="none",
-                   edgecolors=MODEL_COLOURS["LSTM"], lw=1.5)  # fmt: skip
+                   edgecolors=MODEL_COLORS["LSTM"], lw=1.5)  # fmt: skip
     ax.set_xlabel("priority")
     ax.set_ylabel(location_label)
     ax.set_title("writes (input phase)", loc="left", fontsize=9)
@@ -362,13 +354,13 @@ def plot_write_vs_priority(
     if read_locations is not None:
         reads = np.asarray(read_locations, float)
         ax = axes[1]
-        ax.plot(np.arange(len(reads)), reads, "o-", color=MODEL_COLOURS["NTM"], ms=4)
+        ax.plot(np.arange(len(reads)), reads, "o-", color=MODEL_COLORS["NTM"], ms=4)
         expected = locations[order[: len(reads)]]
         ax.plot(np.arange(len(reads)), expected, "x", color="0.5",
                 label="where the j-th highest priority was written")  # fmt: skip
         if highlight is not None and highlight < len(reads):
             ax.scatter([highlight], [reads[highlight]], s=80, facecolors="none",
-                       edgecolors=MODEL_COLOURS["LSTM"], lw=1.5)  # fmt: skip
+                       edgecolors=MODEL_COLORS["LSTM"], lw=1.5)  # fmt: skip
         ax.set_xlabel("output step j")
         ax.set_ylabel(location_label.replace("write", "read"))
         ax.set_title("reads (output phase)", loc="left", fontsize=9)

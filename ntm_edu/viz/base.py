@@ -1,4 +1,5 @@
-"""Shared drawing primitives: grayscale heatmaps, figure -> PNG, and static fallbacks of sliders."""
+"""Shared drawing primitives: grayscale heatmaps, one colour per model, figure -> PNG, static
+fallbacks of sliders, input checks, and `LivePlot` (the blitting base of every explorer plot)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = [
+    "LivePlot",
+    "MODEL_COLORS",
+    "check_array",
+    "model_color",
     "new_figure",
     "heatmap",
     "figure_to_png",
@@ -22,6 +28,20 @@ __all__ = [
 ]
 
 GRAY = "Greys"  # 0 = white, 1 = black: the paper's convention
+# One colour per model in every figure of the series (curves, bars, scatters).
+MODEL_COLORS = {"NTM": "#1f77b4", "LSTM": "#ff7f0e", "NTM-FF": "#2ca02c"}
+EXTRA_COLORS = ("#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
+MEMORY_CMAP = "RdBu_r"  # memory can be negative: red > 0, white = 0, blue < 0
+
+
+def model_color(label: str, index: int = 0) -> str:
+    """The colour of `label`: its model's ("NTM (ours)" is the NTM's, "NTM (FF)" the NTM-FF's),
+    else the `index`-th extra colour."""
+    name = label.upper().replace(" (FF)", "-FF")
+    for model in ("NTM-FF", "NTM", "LSTM"):  # NTM-FF first: it also starts with "NTM"
+        if name == model or name.startswith(model + " ") or name.startswith(model + ","):
+            return MODEL_COLORS[model]
+    return EXTRA_COLORS[index % len(EXTRA_COLORS)]
 
 
 def new_figure(width: float = 8.0, height: float = 3.0, **kwargs: Any) -> Figure:
@@ -170,3 +190,103 @@ def animation_html(
         f"if(i==={last}){{clearInterval(timer);timer=null;}}}},{int(interval_ms)});}};"
         "})();</script></div>"
     )
+
+
+# --- input checks ----------------------------------------------------------------------------
+
+
+def check_array(
+    name: str, value: Any, ndim: int, shape: Sequence[int | None] | None = None
+) -> np.ndarray:
+    """`value` as a finite float array of `ndim` dimensions (and `shape`; None = any size)."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be a numeric array, got {type(value).__name__}") from error
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
+    if shape is not None:
+        for got, want in zip(array.shape, shape, strict=True):
+            if want is not None and got != want:
+                raise ValueError(f"{name} must have shape {_shape_text(shape)}, got {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return array
+
+
+def _shape_text(shape: Sequence[int | None]) -> str:
+    text = ", ".join("any" if s is None else str(s) for s in shape)
+    return f"({text},)" if len(shape) == 1 else f"({text})"
+
+
+# --- plots whose artists are updated in place (explorers) ------------------------------------
+
+
+class LivePlot:
+    """A figure built once whose changing artists are redrawn on top of a cached background.
+
+    Subclasses create their artists through `_track` and call `_finish` at the end of
+    `__init__`. With ``live=False`` it is an ordinary figure (`update` returns it, ready for a
+    notebook cell or `savefig`); with ``live=True`` `png()` blits.
+
+    Artists tracked with ``overlay=True`` (a time cursor, say) are drawn on a second cached
+    layer: while `update` leaves `_data_changed` False, `png()` restores the background *with*
+    the data artists already drawn and redraws only the overlay.
+    """
+
+    def __init__(self, live: bool, width: float, height: float, dpi: float | None = None):
+        self.live = live
+        self.figure = (
+            new_figure(width, height) if dpi is None else new_figure(width, height, dpi=dpi)
+        )
+        self._tracked: list[Any] = []
+        self._overlay: list[Any] = []
+        self._canvas: FigureCanvasAgg | None = None
+        self._background: Any = None
+        self._data_background: Any = None
+        self._data_changed = True
+
+    def _track(self, artist: Any, overlay: bool = False) -> Any:
+        """Register an artist (or a container of them) that `update` changes."""
+        for part in artist if isinstance(artist, Sequence | list) else [artist]:
+            part.set_animated(self.live)
+            (self._overlay if overlay else self._tracked).append(part)
+        return artist
+
+    def _finish(self) -> None:
+        if not self.live:
+            return
+        self._canvas = FigureCanvasAgg(self.figure)
+        self._canvas.draw()  # lays out once (constrained layout) ...
+        self.figure.set_layout_engine("none")  # ... and never again: nothing may move
+        self._canvas.draw()
+        self._background = self._canvas.copy_from_bbox(self.figure.bbox)
+
+    def _draw(self, artists: list[Any]) -> None:
+        for artist in artists:
+            if artist.axes is not None:
+                artist.axes.draw_artist(artist)
+            else:
+                self.figure.draw_artist(artist)
+
+    def png(self) -> bytes:
+        """The current picture as PNG bytes (blitted when live)."""
+        if not self.live:
+            return figure_to_png(self.figure)
+        assert self._canvas is not None
+        if self._data_changed or self._data_background is None:
+            self._canvas.restore_region(self._background)
+            self._draw(self._tracked)
+            if self._overlay:
+                self._data_background = self._canvas.copy_from_bbox(self.figure.bbox)
+            self._data_changed = False
+        else:
+            self._canvas.restore_region(self._data_background)
+        self._draw(self._overlay)
+        from PIL import Image  # matplotlib depends on Pillow
+
+        buffer = io.BytesIO()
+        rgba = np.asarray(self._canvas.buffer_rgba())
+        # compress_level=1: the PNG stays small (flat colours) and encodes ~5x faster.
+        Image.fromarray(rgba).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()

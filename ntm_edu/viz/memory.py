@@ -23,16 +23,21 @@ Taught in `notebooks/02_memory`, `notebooks/03_addressing` and `notebooks/04_ntm
 
 from __future__ import annotations
 
-import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ntm_edu.viz.base import GRAY, figure_to_png, heatmap, new_figure
+from ntm_edu.viz.base import (
+    GRAY,
+    MEMORY_CMAP,
+    LivePlot,
+    check_array,
+    heatmap,
+    new_figure,
+)
 
 __all__ = [
     "AddressingPlot",
@@ -48,7 +53,6 @@ __all__ = [
     "weightings_figure",
 ]
 
-MEMORY_CMAP = "RdBu_r"  # memory can be negative: red > 0, white = 0, blue < 0
 BAR_COLOR = "#8da0cb"
 FOCUS_COLOR = "#e6550d"  # the location with the most weight
 GHOST_COLOR = "#333333"  # the previous stage, drawn as a dashed outline
@@ -57,33 +61,9 @@ GHOST_COLOR = "#333333"  # the previous stage, drawn as a dashed outline
 # --- input checks ----------------------------------------------------------------------------
 
 
-def _array(
-    name: str, value: Any, ndim: int, shape: Sequence[int | None] | None = None
-) -> np.ndarray:
-    """`value` as a finite float array of `ndim` dimensions (and `shape`; None = any size)."""
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a numeric array, got {type(value).__name__}") from error
-    if array.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
-    if shape is not None:
-        for got, want in zip(array.shape, shape, strict=True):
-            if want is not None and got != want:
-                raise ValueError(f"{name} must have shape {_shape_text(shape)}, got {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or inf")
-    return array
-
-
-def _shape_text(shape: Sequence[int | None]) -> str:
-    text = ", ".join("any" if s is None else str(s) for s in shape)
-    return f"({text},)" if len(shape) == 1 else f"({text})"
-
-
 def _weighting(name: str, value: Any, num_locations: int | None = None) -> np.ndarray:
     """A weighting over N locations: 1-D, non-negative (tiny float error tolerated)."""
-    w = _array(name, value, 1, None if num_locations is None else (num_locations,))
+    w = check_array(name, value, 1, None if num_locations is None else (num_locations,))
     if np.any(w < -1e-6):
         raise ValueError(f"{name} must be non-negative (a weighting over locations)")
     return w
@@ -114,7 +94,7 @@ def memory_heatmap(
     Returns:
         the `AxesImage`, whose `set_data` redraws only the pixels.
     """
-    memory = _array("memory", memory, 2)
+    memory = check_array("memory", memory, 2)
     if vlim is None:
         vlim = max(float(np.abs(memory).max()), 1e-6)
     values = memory.T if transpose else memory
@@ -224,12 +204,12 @@ def memory_figure(
     Returns:
         a Figure with 1 to 3 axes: [weighting,] memory[, read].
     """
-    memory = _array("memory", memory, 2)
+    memory = check_array("memory", memory, 2)
     N, M = memory.shape
     if w is not None:
         w = _weighting("w", w, N)
     if read is not None:
-        read = _array("read", read, 1, (M,))
+        read = check_array("read", read, 1, (M,))
     if vlim is None:
         vlim = max(float(np.abs(memory).max()), 1e-6)
     figure = new_figure(5.2 if w is not None else 3.6, 3.2 if read is not None else 2.8)
@@ -312,8 +292,8 @@ def cost_curve_figure(
     figure = new_figure(6.0, 3.0)
     ax = figure.add_subplot()
     for label, (x, cost) in curves.items():
-        x = _array(f"{label} x", x, 1)
-        cost = _array(f"{label} cost", cost, 1, (len(x),))
+        x = check_array(f"{label} x", x, 1)
+        cost = check_array(f"{label} cost", cost, 1, (len(x),))
         if len(x) == 0:
             raise ValueError(f"curve {label!r} has no points")
         ax.plot(x, cost, label=label, marker="." if len(x) < 30 else None)
@@ -333,77 +313,7 @@ def cost_curve_figure(
 # --- plots whose artists are updated in place (explorers) --------------------------------------
 
 
-class _LivePlot:
-    """A figure built once whose changing artists are redrawn on top of a cached background.
-
-    Subclasses create their artists through `_track` and call `_finish` at the end of
-    `__init__`. With ``live=False`` it is an ordinary figure (`update` returns it, ready for a
-    notebook cell or `savefig`); with ``live=True`` `png()` blits.
-
-    Artists tracked with ``overlay=True`` (a time cursor, say) are drawn on a second cached
-    layer: while `update` leaves `_data_changed` False, `png()` restores the background *with*
-    the data artists already drawn and redraws only the overlay.
-    """
-
-    def __init__(self, live: bool, width: float, height: float, dpi: float | None = None):
-        self.live = live
-        self.figure = (
-            new_figure(width, height) if dpi is None else new_figure(width, height, dpi=dpi)
-        )
-        self._tracked: list[Any] = []
-        self._overlay: list[Any] = []
-        self._canvas: FigureCanvasAgg | None = None
-        self._background: Any = None
-        self._data_background: Any = None
-        self._data_changed = True
-
-    def _track(self, artist: Any, overlay: bool = False) -> Any:
-        """Register an artist (or a container of them) that `update` changes."""
-        for part in artist if isinstance(artist, Sequence | list) else [artist]:
-            part.set_animated(self.live)
-            (self._overlay if overlay else self._tracked).append(part)
-        return artist
-
-    def _finish(self) -> None:
-        if not self.live:
-            return
-        self._canvas = FigureCanvasAgg(self.figure)
-        self._canvas.draw()  # lays out once (constrained layout) ...
-        self.figure.set_layout_engine("none")  # ... and never again: nothing may move
-        self._canvas.draw()
-        self._background = self._canvas.copy_from_bbox(self.figure.bbox)
-
-    def _draw(self, artists: list[Any]) -> None:
-        for artist in artists:
-            if artist.axes is not None:
-                artist.axes.draw_artist(artist)
-            else:
-                self.figure.draw_artist(artist)
-
-    def png(self) -> bytes:
-        """The current picture as PNG bytes (blitted when live)."""
-        if not self.live:
-            return figure_to_png(self.figure)
-        assert self._canvas is not None
-        if self._data_changed or self._data_background is None:
-            self._canvas.restore_region(self._background)
-            self._draw(self._tracked)
-            if self._overlay:
-                self._data_background = self._canvas.copy_from_bbox(self.figure.bbox)
-            self._data_changed = False
-        else:
-            self._canvas.restore_region(self._data_background)
-        self._draw(self._overlay)
-        from PIL import Image  # matplotlib depends on Pillow
-
-        buffer = io.BytesIO()
-        rgba = np.asarray(self._canvas.buffer_rgba())
-        # compress_level=1: the PNG stays small (flat colours) and encodes ~5x faster.
-        Image.fromarray(rgba).save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
-
-
-class MemoryWritePlot(_LivePlot):
+class MemoryWritePlot(LivePlot):
     """One write and one read on a small memory: weighting, memory before/after erase/after add,
     and the erase, add and read vectors (eqs. 2-4).
 
@@ -491,7 +401,7 @@ class MemoryWritePlot(_LivePlot):
         self._data_changed = True
         N, M = self.shape
         memories = [
-            _array(name, value, 2, (N, M))
+            check_array(name, value, 2, (N, M))
             for name, value in [
                 ("memory_before", memory_before),
                 ("memory_erased", memory_erased),
@@ -499,12 +409,12 @@ class MemoryWritePlot(_LivePlot):
             ]
         ]
         w = _weighting("w", w, N)
-        erase = _array("erase", erase, 1, (M,))
+        erase = check_array("erase", erase, 1, (M,))
         words = [
             erase,
-            _array("add", add, 1, (M,)),
-            _array("read_before", read_before, 1, (M,)),
-            _array("read_after", read_after, 1, (M,)),
+            check_array("add", add, 1, (M,)),
+            check_array("read_before", read_before, 1, (M,)),
+            check_array("read_after", read_after, 1, (M,)),
         ]
         _set_bars(self.w_bars, w, horizontal=True)
         for image, memory in zip(self.memory_images, memories, strict=True):
@@ -537,7 +447,7 @@ def memory_write_figure(
     Returns:
         a Figure with 9 axes (weighting, 3 memories, colour bar, 4 vectors).
     """
-    memory_before = _array("memory_before", memory_before, 2)
+    memory_before = check_array("memory_before", memory_before, 2)
     plot = MemoryWritePlot(*memory_before.shape, vlim=vlim, live=False)
     return plot.update(
         memory_before, w, erase, add, memory_erased, memory_after, read_before, read_after
@@ -553,7 +463,7 @@ _STAGE_TITLES = {
 }
 
 
-class AddressingPlot(_LivePlot):
+class AddressingPlot(LivePlot):
     """The addressing pipeline of the paper's Fig. 2 for one head, stage by stage.
 
     Top row: the key beside the memory (drawn with locations as columns), the cosine
@@ -695,9 +605,9 @@ class AddressingPlot(_LivePlot):
             the figure.
         """
         N, M, S = self.shape
-        memory = _array("memory", memory, 2, (N, M))
-        key = _array("key", key, 1, (M,))
-        similarity = _array("similarity", similarity, 1, (N,))
+        memory = check_array("memory", memory, 2, (N, M))
+        key = check_array("key", key, 1, (M,))
+        similarity = check_array("similarity", similarity, 1, (N,))
         w_prev = _weighting("w_prev", w_prev, N)
         shift = _weighting("shift", shift, S)
         top = (memory, key, similarity, w_prev, shift)
@@ -763,8 +673,8 @@ def addressing_figure(
         a Figure with 10 axes: key, memory, similarity, previous weighting, shift, 4 stages
         (and the memory's colour scale shared with the key).
     """
-    memory = _array("memory", memory, 2)
-    shift = _array("shift", shift, 1)
+    memory = check_array("memory", memory, 2)
+    shift = check_array("shift", shift, 1)
     plot = AddressingPlot(memory.shape[0], memory.shape[1], len(shift), live=False)
     return plot.update(memory, key, similarity, w_prev, shift, stages, beta, gate, gamma)
 
@@ -772,7 +682,7 @@ def addressing_figure(
 _AUTOSCALED = ("add", "reads", "write_weights", "read_weights")
 
 
-class HeadActivityPlot(_LivePlot):
+class HeadActivityPlot(LivePlot):
     """What the heads did over one episode, laid out like the paper's Fig. 6.
 
     Rows: inputs | outputs; add vectors | read vectors; write weightings | read weightings
@@ -893,12 +803,12 @@ class HeadActivityPlot(_LivePlot):
         s = self.sizes
         T, N = s["steps"], s["num_locations"]
         arrays = {
-            "inputs": _array("inputs", inputs, 2, (T, s["input_size"])),
-            "outputs": _array("outputs", outputs, 2, (T, s["output_size"])),
-            "add": _array("add", add, 2, (T, s["memory_width"])),
-            "reads": _array("reads", reads, 2, (T, s["memory_width"])),
-            "write_weights": _array("write_weights", write_weights, 2, (T, N)),
-            "read_weights": _array("read_weights", read_weights, 2, (T, N)),
+            "inputs": check_array("inputs", inputs, 2, (T, s["input_size"])),
+            "outputs": check_array("outputs", outputs, 2, (T, s["output_size"])),
+            "add": check_array("add", add, 2, (T, s["memory_width"])),
+            "reads": check_array("reads", reads, 2, (T, s["memory_width"])),
+            "write_weights": check_array("write_weights", write_weights, 2, (T, N)),
+            "read_weights": check_array("read_weights", read_weights, 2, (T, N)),
         }
         if isinstance(time, bool) or int(time) != time or not 0 <= time < T:
             raise ValueError(f"time must be an integer in [0, {T - 1}], got {time!r}")
@@ -952,10 +862,10 @@ def head_activity_figure(
     Returns:
         a Figure with 8 axes.
     """
-    inputs = _array("inputs", inputs, 2)
-    outputs = _array("outputs", outputs, 2)
-    add = _array("add", add, 2)
-    write_weights = _array("write_weights", write_weights, 2)
+    inputs = check_array("inputs", inputs, 2)
+    outputs = check_array("outputs", outputs, 2)
+    add = check_array("add", add, 2)
+    write_weights = check_array("write_weights", write_weights, 2)
     plot = HeadActivityPlot(
         inputs.shape[0], inputs.shape[1], outputs.shape[1], add.shape[1], write_weights.shape[1]
     )

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ntm_edu.viz.base import heatmap, new_figure
+from ntm_edu.viz.base import heatmap, model_color, new_figure
 
 __all__ = [
     "context_label",
@@ -222,12 +222,12 @@ def plot_ngram_learning_curves(
     ax = figure.subplots()
     colors = {}
     low = float(optimal_cost)
-    for name, (sequences, costs) in curves.items():
+    for index, (name, (sequences, costs)) in enumerate(curves.items()):
         sequences = _vector(f"{name} sequences", sequences)
         costs = _vector(f"{name} bits", costs, len(sequences))
         smoothed = _running_mean(costs, int(smooth))
         x = sequences[len(sequences) - len(smoothed) :] / 1000.0
-        (line,) = ax.plot(x, smoothed, lw=1.4, label=name)
+        (line,) = ax.plot(x, smoothed, lw=1.4, label=name, color=model_color(name, index))
         colors[name] = line.get_color()
         if len(smoothed):
             low = min(low, float(smoothed.min()))

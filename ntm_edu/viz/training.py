@@ -27,8 +27,15 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from ntm_edu.viz.base import GRAY, heatmap, new_figure
-from ntm_edu.viz.memory import MEMORY_CMAP, _array, _LivePlot
+from ntm_edu.viz.base import (
+    GRAY,
+    MEMORY_CMAP,
+    LivePlot,
+    check_array,
+    heatmap,
+    model_color,
+    new_figure,
+)
 
 __all__ = [
     "MemoryUsePlot",
@@ -47,21 +54,10 @@ __all__ = [
 ]
 
 # One colour per kind of model, the same in every figure of the course.
-MODEL_COLORS = {"NTM": "#1f77b4", "LSTM": "#ff7f0e", "NTM (FF)": "#2ca02c"}
-EXTRA_COLORS = ("#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 ERROR_COLOR = "#d62728"  # a wrong bit (output on the wrong side of 0.5)
 WRITE_COLOR, READ_COLOR = "#d95f02", "#1b9e77"
 UNSCORED_TINT = "#9ecae1"  # the tint `viz.sequences` uses for steps that are not scored
 LOG_FLOOR = 1e-3  # a cost of exactly 0 cannot sit on a log axis; it is drawn here
-
-
-def _color(label: str, index: int) -> str:
-    if label in MODEL_COLORS:
-        return MODEL_COLORS[label]
-    for name, color in MODEL_COLORS.items():  # "NTM (ours)" -> the NTM's colour
-        if label.startswith(name + " ") and not label.startswith("NTM (FF"):
-            return color
-    return EXTRA_COLORS[index % len(EXTRA_COLORS)]
 
 
 def _mask(mask: Any, steps: int) -> np.ndarray:
@@ -98,7 +94,7 @@ def moving_average(values: Any, window: int) -> np.ndarray:
     Returns:
         [P] the smoothed curve.
     """
-    values = _array("values", values, 1)
+    values = check_array("values", values, 1)
     if isinstance(window, bool) or int(window) != window or window < 1:
         raise ValueError(f"window must be an integer >= 1, got {window!r}")
     window = int(window)
@@ -117,7 +113,7 @@ def focus_path(weights: Any) -> tuple[np.ndarray, np.ndarray]:
         (locations [T] int, strength [T] float): argmax and max of each row. A strength near
         1 is a sharp, one-location focus; 1/N is a head looking everywhere at once.
     """
-    weights = _array("weights", weights, 2)
+    weights = check_array("weights", weights, 2)
     return weights.argmax(axis=1), weights.max(axis=1)
 
 
@@ -160,9 +156,9 @@ def copy_memory_summary(write_weights: Any, read_weights: Any, length: int) -> d
                 same steps (1.0 = perfectly sharp);
             "distinct_write_locations": how many different locations the inputs went to.
     """
-    write_weights = _array("write_weights", write_weights, 2)
+    write_weights = check_array("write_weights", write_weights, 2)
     N = write_weights.shape[1]
-    read_weights = _array("read_weights", read_weights, 2, (write_weights.shape[0], N))
+    read_weights = check_array("read_weights", read_weights, 2, (write_weights.shape[0], N))
     if isinstance(length, bool) or int(length) != length or length < 1:
         raise ValueError(f"length must be an integer >= 1, got {length!r}")
     length = int(length)
@@ -267,17 +263,17 @@ def _draw_curves(
     paper: Mapping[str, tuple[Any, Any]] | None,
 ) -> None:
     for index, (label, (x, cost)) in enumerate(curves.items()):
-        x = _array(f"{label!r} sequences", x, 1)
-        cost = _array(f"{label!r} cost", cost, 1, (len(x),))
+        x = check_array(f"{label!r} sequences", x, 1)
+        cost = check_array(f"{label!r} cost", cost, 1, (len(x),))
         if len(x) == 0:
             raise ValueError(f"curve {label!r} has no points")
         y = moving_average(cost, smooth) if smooth > 1 else cost
         if log:
             y = np.maximum(y, LOG_FLOOR)
-        ax.plot(x / 1000, y, label=label, color=_color(label, index), lw=1.3)
+        ax.plot(x / 1000, y, label=label, color=model_color(label, index), lw=1.3)
     for index, (label, (x, cost)) in enumerate((paper or {}).items()):
-        x = _array(f"paper {label!r} sequences", x, 1)
-        cost = _array(f"paper {label!r} cost", cost, 1, (len(x),))
+        x = check_array(f"paper {label!r} sequences", x, 1)
+        cost = check_array(f"paper {label!r} cost", cost, 1, (len(x),))
         ax.plot(
             x / 1000,
             np.maximum(cost, LOG_FLOOR) if log else cost,
@@ -286,7 +282,7 @@ def _draw_curves(
             mfc="white",
             ms=4,
             lw=0.9,
-            color=_color(label, index),
+            color=model_color(label, index),
             label=f"{label} (paper, read off Fig. 3)",
         )
     if log:
@@ -364,13 +360,13 @@ def prediction_figure(
         a Figure with 2 (or 3, with inputs) heatmap axes titled "inputs", "targets",
         "outputs".
     """
-    targets = _array("targets", targets, 2)
+    targets = check_array("targets", targets, 2)
     T, O = targets.shape
-    outputs = _check_probabilities("outputs", _array("outputs", outputs, 2, (T, O)))
+    outputs = _check_probabilities("outputs", check_array("outputs", outputs, 2, (T, O)))
     mask = _mask(mask, T)
     rows = [("targets", targets), ("outputs", outputs)]
     if inputs is not None:
-        rows.insert(0, ("inputs", _array("inputs", inputs, 2, (T, None))))
+        rows.insert(0, ("inputs", check_array("inputs", inputs, 2, (T, None))))
     figure = new_figure(float(np.clip(2.0 + 0.09 * T, 5.0, 12.0)), 0.7 + 0.95 * len(rows))
     axes = figure.subplots(len(rows), 1, sharex=True, squeeze=False)[:, 0]
     for ax, (name, values) in zip(axes, rows, strict=True):
@@ -406,9 +402,9 @@ def weightings_over_time_figure(
     Returns:
         a Figure with 2 heatmap axes.
     """
-    write_weights = _array("write_weights", write_weights, 2)
+    write_weights = check_array("write_weights", write_weights, 2)
     T, N = write_weights.shape
-    read_weights = _array("read_weights", read_weights, 2, (T, N))
+    read_weights = check_array("read_weights", read_weights, 2, (T, N))
     rows = _locations(locations, N, write_weights, read_weights)
     figure = new_figure(float(np.clip(3.0 + 0.1 * T, 6.0, 12.0)), 1.2 + 0.06 * len(rows) * 2)
     axes = figure.subplots(1, 2, sharey=True)
@@ -475,7 +471,7 @@ def generalisation_figure(
     if not outputs:
         raise ValueError("outputs must hold at least one model: label -> arrays")
     target_arrays = [
-        _array(f"targets[{k}]", t, 2, (L, None))
+        check_array(f"targets[{k}]", t, 2, (L, None))
         for k, (L, t) in enumerate(zip(lengths, targets, strict=True))
     ]
     O = target_arrays[0].shape[1]
@@ -485,7 +481,7 @@ def generalisation_figure(
             raise ValueError(f"{label!r}: {len(arrays)} output arrays for {len(lengths)} lengths")
         output_arrays[label] = [
             _check_probabilities(
-                f"{label!r} outputs[{k}]", _array(f"{label!r} outputs[{k}]", a, 2, (L, O))
+                f"{label!r} outputs[{k}]", check_array(f"{label!r} outputs[{k}]", a, 2, (L, O))
             )
             for k, (L, a) in enumerate(zip(lengths, arrays, strict=True))
         ]
@@ -547,12 +543,12 @@ def error_by_position_figure(
     ax = figure.add_subplot()
     top = 0.6  # chance is 0.5: leave room above it
     for index, (label, values) in enumerate(rates.items()):
-        values = _array(f"{label!r} rates", values, 1)
+        values = check_array(f"{label!r} rates", values, 1)
         if len(values) == 0 or values.min() < 0 or values.max() > 1:
             raise ValueError(f"{label!r} rates must be a non-empty array of shares in [0, 1]")
         top = max(top, float(values.max()) * 1.1)
         positions = np.arange(1, len(values) + 1)
-        ax.plot(positions, values, label=label, color=_color(label, index), lw=1.4)
+        ax.plot(positions, values, label=label, color=model_color(label, index), lw=1.4)
     if boundary is not None:
         ax.axvline(boundary + 0.5, color="0.4", ls="--", lw=1.0)
         ax.text(boundary + 1, 0.97, "longer than any\ntraining sequence", va="top", fontsize=7,
@@ -571,7 +567,7 @@ def error_by_position_figure(
 # --- a probe snapshot --------------------------------------------------------------------------
 
 
-class SnapshotPlot(_LivePlot):
+class SnapshotPlot(LivePlot):
     """One probe snapshot of a training run: where it sits on the learning curve, the targets,
     the outputs at that moment and, for an NTM, the write and read weightings.
 
@@ -602,11 +598,11 @@ class SnapshotPlot(_LivePlot):
         live: bool = False,
         dpi: float | None = None,
     ):
-        targets = _array("targets", targets, 2)
+        targets = check_array("targets", targets, 2)
         T, O = targets.shape
         self.targets, self.mask = targets, _mask(mask, T)
-        sequences = _array("sequences", sequences, 1)
-        cost = _array("cost", cost, 1, (len(sequences),))
+        sequences = check_array("sequences", sequences, 1)
+        cost = check_array("cost", cost, 1, (len(sequences),))
         self.locations = None if locations is None else np.asarray(locations, dtype=int)
         with_weights = self.locations is not None
         super().__init__(live, 10.0, 5.4 if with_weights else 3.4, dpi)
@@ -623,8 +619,8 @@ class SnapshotPlot(_LivePlot):
                 0.5, 0.5, "no curve points yet", ha="center", transform=ax_curve.transAxes
             )
         if probe is not None:
-            probe_x = _array("probe sequences", probe[0], 1)
-            probe_y = _array("probe cost", probe[1], 1, (len(probe_x),))
+            probe_x = check_array("probe sequences", probe[0], 1)
+            probe_y = check_array("probe cost", probe[1], 1, (len(probe_x),))
             ax_curve.plot(
                 probe_x / 1000,
                 np.maximum(probe_y, LOG_FLOOR) if log else probe_y,
@@ -679,7 +675,7 @@ class SnapshotPlot(_LivePlot):
         """Show one snapshot: outputs [T, O] (probabilities) and, for an NTM, weightings
         [T, N]; `sequences` places the cursor on the curve, `probe_cost` the dot."""
         T, O = self.targets.shape
-        outputs = _check_probabilities("outputs", _array("outputs", outputs, 2, (T, O)))
+        outputs = _check_probabilities("outputs", check_array("outputs", outputs, 2, (T, O)))
         self.images["outputs"].set_data(outputs.T)
         wrong = _wrong_bits(self.targets, outputs, self.mask)
         self.errors.set_offsets(wrong if len(wrong) else np.zeros((0, 2)))
@@ -688,7 +684,7 @@ class SnapshotPlot(_LivePlot):
             for name, w in (("write_weights", write_weights), ("read_weights", read_weights)):
                 if w is None:
                     raise ValueError(f"{name} is required: this plot shows weightings")
-                w = _array(name, w, 2, (T, None))
+                w = check_array(name, w, 2, (T, None))
                 self.images[name].set_data(w[:, self.locations].T)
         x = float(sequences) / 1000
         self.cursor.set_xdata([x, x])
@@ -734,8 +730,8 @@ def snapshot_figure(
     if (write_weights is None) != (read_weights is None):
         raise ValueError("give both write_weights and read_weights, or neither")
     if write_weights is not None:
-        write_weights = _array("write_weights", write_weights, 2)
-        read_weights = _array("read_weights", read_weights, 2, write_weights.shape)
+        write_weights = check_array("write_weights", write_weights, 2)
+        read_weights = check_array("read_weights", read_weights, 2, write_weights.shape)
         locations = _locations(locations, write_weights.shape[1], write_weights, read_weights)
     else:
         locations = None
@@ -753,7 +749,7 @@ def snapshot_figure(
 # --- memory use (Fig. 6) -----------------------------------------------------------------------
 
 
-class MemoryUsePlot(_LivePlot):
+class MemoryUsePlot(LivePlot):
     """How an NTM used its memory over one episode, laid out like the paper's Fig. 6.
 
     Rows: inputs | outputs; add vectors | read vectors; write | read weightings (locations
@@ -784,17 +780,19 @@ class MemoryUsePlot(_LivePlot):
         live: bool = False,
         dpi: float | None = None,
     ):
-        inputs = _array("inputs", inputs, 2)
+        inputs = check_array("inputs", inputs, 2)
         T = inputs.shape[0]
         arrays = {
             "inputs": inputs,
-            "outputs": _check_probabilities("outputs", _array("outputs", outputs, 2, (T, None))),
-            "add": _array("add", add, 2, (T, None)),
-            "reads": _array("reads", reads, 2, (T, None)),
-            "write_weights": _array("write_weights", write_weights, 2, (T, None)),
+            "outputs": _check_probabilities(
+                "outputs", check_array("outputs", outputs, 2, (T, None))
+            ),
+            "add": check_array("add", add, 2, (T, None)),
+            "reads": check_array("reads", reads, 2, (T, None)),
+            "write_weights": check_array("write_weights", write_weights, 2, (T, None)),
         }
         N = arrays["write_weights"].shape[1]
-        arrays["read_weights"] = _array("read_weights", read_weights, 2, (T, N))
+        arrays["read_weights"] = check_array("read_weights", read_weights, 2, (T, N))
         self.arrays = arrays
         self.mask = _mask(mask, T)
         self.locations = _locations(locations, N, arrays["write_weights"], arrays["read_weights"])
