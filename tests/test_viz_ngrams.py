@@ -231,6 +231,12 @@ def test_memory_explorer_lists_present_contexts(data):
     first = explorer.image.value
     explorer.controls["context"].value = options[-1][1]
     assert explorer.image.value != first
+    # The redraw moved the marks of the live plot to the picked context's steps.
+    expected = np.flatnonzero(contexts[0] == options[-1][1]).tolist()
+    assert explorer.plot.highlighted_steps == expected
+    assert explorer.render_function(context=options[-1][1]).highlighted_steps == expected
+    assert explorer.render(context=options[0][1])[:4] == b"\x89PNG"  # a fallback frame
+    assert explorer.plot.highlighted_steps == expected  # ... drawn on another plot
 
 
 # --- exercise checks -------------------------------------------------------------------------

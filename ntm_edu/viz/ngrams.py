@@ -9,9 +9,10 @@ counting estimator of eq. 10:
   higher, with red arrows at the steps where the NTM departs most from the optimum;
 * `plot_ngram_learning_curves`: bits per sequence while training, against the optimal cost
   (Fig. 13);
-* `plot_ngram_memory_use`: add vectors, write and read weightings over time with the steps of
-  one 5-bit context highlighted (Fig. 15), and `context_locations` / `location_reuse`, the
-  numbers behind the question "does the NTM keep one memory location per context?".
+* `plot_ngram_memory_use` (and `NGramMemoryPlot`, its live version): add vectors, write and
+  read weightings over time with the steps of one 5-bit context highlighted (Fig. 15), and
+  `context_locations` / `location_reuse`, the numbers behind the question "does the NTM keep
+  one memory location per context?".
 
 Conventions: one column per time step t; the prediction in column t is P(bit_t = 1 | bits
 before t), so it sits under the bit it predicts. Contexts are table rows (oldest bit most
@@ -29,9 +30,10 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ntm_edu.viz.base import heatmap, model_color, new_figure
+from ntm_edu.viz.base import LivePlot, heatmap, model_color, new_figure
 
 __all__ = [
+    "NGramMemoryPlot",
     "context_label",
     "context_locations",
     "largest_departures",
@@ -264,6 +266,130 @@ def _used_locations(weights: Sequence[np.ndarray], threshold: float = 0.05) -> t
     return int(used.min()), int(used.max()) + 1
 
 
+class NGramMemoryPlot(LivePlot):
+    """How the NTM uses its memory over one N-gram sequence, one context highlighted (Fig. 15).
+
+    Rows, top to bottom: the input bits; the add vectors (what is written); the write
+    weighting; the read weighting. For the picked context, orange marks show the steps that
+    predict a bit after it (reads, column t where `contexts[t] == context`) and the steps one
+    later, when that bit arrives as input and could be counted (writes, column t + 1). A
+    counter-like NTM would read and write one fixed location at all of them.
+
+    The heatmaps are drawn once; `update(context)` moves only the marks and the caption, so a
+    live plot (``live=True``) redraws for a context picker in tens of milliseconds.
+
+    Args:
+        bits: [T] the sequence (0/1).
+        read_weights: [T, N] read weighting w_t^r of one read head.
+        write_weights: [T, N] write weighting w_t^w of one write head.
+        add: [T, M] add vectors a_t of that write head.
+        contexts: [T] table row of the context before each step, -1 where there is none.
+        locations: (first, stop) rows of memory to show (default: the span any head used,
+            i.e. weights above 0.05 somewhere).
+        context_bits: bits per context (5 in the paper).
+        title: figure title.
+        live: blit redraws (explorers) instead of drawing a plain figure.
+        dpi: figure resolution (default matplotlib's).
+
+    Taught in `notebooks/09_dynamic_ngrams`.
+    """
+
+    def __init__(
+        self,
+        bits: Any,
+        read_weights: Any,
+        write_weights: Any,
+        add: Any,
+        contexts: Any,
+        locations: tuple[int, int] | None = None,
+        context_bits: int = 5,
+        title: str | None = None,
+        live: bool = False,
+        dpi: float | None = None,
+    ):
+        super().__init__(live, 11.0, 7.0, dpi)
+        bits = _vector("bits", bits)
+        length = len(bits)
+        read_weights = np.asarray(read_weights, dtype=float)
+        write_weights = np.asarray(write_weights, dtype=float)
+        add = np.asarray(add, dtype=float)
+        for name, array in [("read_weights", read_weights), ("write_weights", write_weights),
+                            ("add", add)]:  # fmt: skip
+            if array.ndim != 2 or array.shape[0] != length:
+                raise ValueError(f"{name} must have shape (T={length}, ...), got {array.shape}")
+        if read_weights.shape != write_weights.shape:
+            raise ValueError(
+                f"read_weights {read_weights.shape} and write_weights {write_weights.shape} differ"
+            )
+        self.contexts = _vector("contexts", contexts, length).astype(int)
+        self.context_bits = int(context_bits)
+        memory_size = read_weights.shape[1]
+        if locations is None:
+            first, stop = _used_locations([read_weights, write_weights])
+        else:
+            first, stop = (int(v) for v in locations)
+            if not 0 <= first < stop <= memory_size:
+                raise ValueError(
+                    f"locations must satisfy 0 <= first < stop <= {memory_size}, got {locations}"
+                )
+
+        axes = self.figure.subplots(4, 1, sharex=True, height_ratios=[0.5, 1.6, 2.4, 2.4])
+        heatmap(axes[0], bits[None, :], xlabel=None).set_extent((-0.5, length - 0.5, 0.5, -0.5))
+        axes[0].set_yticks([0], labels=["input bit"], fontsize=8)
+        scale = max(float(np.abs(add).max()), 1e-6)
+        image = axes[1].imshow(add.T, aspect="auto", cmap="RdBu_r", vmin=-scale, vmax=scale,
+                               interpolation="nearest")  # fmt: skip
+        axes[1].set_ylabel("add a_t\n(component)", fontsize=8)
+        self.figure.colorbar(image, ax=axes[1], fraction=0.02, pad=0.01)
+        for ax, weights, name in [(axes[2], write_weights, "write"),
+                                  (axes[3], read_weights, "read")]:  # fmt: skip
+            image = heatmap(ax, weights[:, first:stop].T, xlabel=None)
+            image.set_extent((-0.5, length - 0.5, stop - 0.5, first - 0.5))
+            ax.set_ylabel(f"{name} weighting\n(location)", fontsize=8)
+        axes[-1].set_xlabel("time step")
+        if title:
+            self.figure.suptitle(title, x=0.01, ha="left", fontsize=10)
+        self.length = length
+        # Marks: solid at the reads (input row and read row), dashed at the writes one later.
+        style = dict(color=HIGHLIGHT_COLOR, lw=0.9, alpha=0.8)
+        self._marks = [
+            self._track(
+                ax.vlines([], 0, 1, transform=ax.get_xaxis_transform(), **style, linestyles=ls)
+            )  # fmt: skip
+            for ax, ls in ((axes[0], "solid"), (axes[3], "solid"), (axes[2], "dashed"))
+        ]
+        # The caption is laid out once with a full-length text, so the space stays reserved.
+        self._caption = axes[0].set_title(self._caption_text("0" * self.context_bits, 200),
+                                          loc="left", fontsize=9)  # fmt: skip
+        self._track(self._caption)
+        self._finish()
+        self.highlighted_steps: list[int] = []
+        self.update(None)
+
+    @staticmethod
+    def _caption_text(label: str, count: int) -> str:
+        return (
+            f"context {label}: {count} steps predict after it (solid: reads at t; "
+            "dashed: writes at t + 1, when the bit arrives)"
+        )
+
+    def update(self, context: int | None) -> Figure:
+        """Highlight the steps of `context` (a table row; None: no highlight)."""
+        if context is not None and not 0 <= int(context) < 2**self.context_bits:
+            raise ValueError(f"context must be in [0, {2**self.context_bits - 1}], got {context}")
+        steps = _context_steps(self.contexts, context)
+        reads = [[(t, 0), (t, 1)] for t in steps]
+        writes = [[(t + 1, 0), (t + 1, 1)] for t in steps if t + 1 < self.length]
+        for marks, segments in zip(self._marks, (reads, reads, writes), strict=True):
+            marks.set_segments(segments)
+        label = context_label(int(context), self.context_bits) if context is not None else ""
+        self._caption.set_text(self._caption_text(label, len(steps)) if len(steps) else "")
+        self.highlighted_steps = [int(t) for t in steps]
+        self.figure.highlighted_steps = self.highlighted_steps
+        self._data_changed = True
+        return self.figure
+
+
 def plot_ngram_memory_use(
     bits: Any,
     read_weights: Any,
@@ -275,88 +401,16 @@ def plot_ngram_memory_use(
     context_bits: int = 5,
     title: str | None = None,
 ) -> Figure:
-    """How the NTM uses its memory over one N-gram sequence, one context highlighted (Fig. 15).
+    """The memory-use figure (Fig. 15) with `context` highlighted; see `NGramMemoryPlot`.
 
-    Rows, top to bottom: the input bits; the add vectors (what is written); the write
-    weighting; the read weighting. For the picked `context`, orange marks show the steps that
-    predict a bit after it (reads, column t where `contexts[t] == context`) and the steps one
-    later, when that bit arrives as input and could be counted (writes, column t + 1). A
-    counter-like NTM would read and write one fixed location at all of them.
-
-    Args:
-        bits: [T] the sequence (0/1).
-        read_weights: [T, N] read weighting w_t^r of one read head.
-        write_weights: [T, N] write weighting w_t^w of one write head.
-        add: [T, M] add vectors a_t of that write head.
-        contexts: [T] table row of the context before each step, -1 where there is none.
-        context: the table row to highlight (None: no highlight).
-        locations: (first, stop) rows of memory to show (default: the span any head used,
-            i.e. weights above 0.05 somewhere).
-        context_bits: bits per context (5 in the paper).
-        title: figure title.
     Returns:
         a Figure with four axes; `figure.highlighted_steps` holds the read steps marked.
 
     Taught in `notebooks/09_dynamic_ngrams`.
     """
-    bits = _vector("bits", bits)
-    length = len(bits)
-    read_weights = np.asarray(read_weights, dtype=float)
-    write_weights = np.asarray(write_weights, dtype=float)
-    add = np.asarray(add, dtype=float)
-    for name, array in [("read_weights", read_weights), ("write_weights", write_weights),
-                        ("add", add)]:  # fmt: skip
-        if array.ndim != 2 or array.shape[0] != length:
-            raise ValueError(f"{name} must have shape (T={length}, ...), got {array.shape}")
-    if read_weights.shape != write_weights.shape:
-        raise ValueError(
-            f"read_weights {read_weights.shape} and write_weights {write_weights.shape} differ"
-        )
-    contexts = _vector("contexts", contexts, length).astype(int)
-    if context is not None and not 0 <= int(context) < 2**context_bits:
-        raise ValueError(f"context must be in [0, {2**context_bits - 1}], got {context}")
-    memory_size = read_weights.shape[1]
-    if locations is None:
-        first, stop = _used_locations([read_weights, write_weights])
-    else:
-        first, stop = (int(v) for v in locations)
-        if not 0 <= first < stop <= memory_size:
-            raise ValueError(
-                f"locations must satisfy 0 <= first < stop <= {memory_size}, got {locations}"
-            )
-
-    steps = _context_steps(contexts, context)
-    figure = new_figure(11.0, 7.0)
-    axes = figure.subplots(4, 1, sharex=True, height_ratios=[0.5, 1.6, 2.4, 2.4])
-    extent_bits = (-0.5, length - 0.5, 0.5, -0.5)
-    heatmap(axes[0], bits[None, :], xlabel=None).set_extent(extent_bits)
-    axes[0].set_yticks([0], labels=["input bit"], fontsize=8)
-    scale = max(float(np.abs(add).max()), 1e-6)
-    image = axes[1].imshow(add.T, aspect="auto", cmap="RdBu_r", vmin=-scale, vmax=scale,
-                           interpolation="nearest")  # fmt: skip
-    axes[1].set_ylabel("add a_t\n(component)", fontsize=8)
-    figure.colorbar(image, ax=axes[1], fraction=0.02, pad=0.01)
-    for ax, weights, name in [(axes[2], write_weights, "write"), (axes[3], read_weights, "read")]:
-        image = heatmap(ax, weights[:, first:stop].T, xlabel=None)
-        image.set_extent((-0.5, length - 0.5, stop - 0.5, first - 0.5))
-        ax.set_ylabel(f"{name} weighting\n(location)", fontsize=8)
-    if len(steps):
-        label = context_label(int(context), context_bits)
-        for t in steps:
-            axes[3].axvline(t, color=HIGHLIGHT_COLOR, lw=0.9, alpha=0.8)
-            axes[0].axvline(t, color=HIGHLIGHT_COLOR, lw=0.9, alpha=0.8)
-            if t + 1 < length:
-                axes[2].axvline(t + 1, color=HIGHLIGHT_COLOR, lw=0.9, alpha=0.8, ls="--")
-        axes[0].set_title(
-            f"context {label}: {len(steps)} steps predict after it (solid: reads at t; "
-            "dashed: writes at t + 1, when the bit arrives)",
-            loc="left", fontsize=9,
-        )  # fmt: skip
-    axes[-1].set_xlabel("time step")
-    if title:
-        figure.suptitle(title, x=0.01, ha="left", fontsize=10)
-    figure.highlighted_steps = [int(t) for t in steps]
-    return figure
+    plot = NGramMemoryPlot(bits, read_weights, write_weights, add, contexts, locations,
+                           context_bits, title)  # fmt: skip
+    return plot.update(context)
 
 
 def context_locations(weights: Any, contexts: Any, offset: int = 0) -> dict[int, np.ndarray]:

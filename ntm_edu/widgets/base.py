@@ -1,4 +1,5 @@
-"""`Explorer`: controls + a pure render function + an image that follows the controls.
+"""`Explorer`: controls + a pure render function + an image that follows the controls, and
+`PlotExplorer`, which redraws by updating a plot built once (blitting).
 
 Static fallbacks: a live widget needs a kernel, so a saved notebook, GitHub, or an HTML or PDF
 handout would show nothing where the explorer was. When a notebook displays an explorer it
@@ -24,7 +25,7 @@ from matplotlib.figure import Figure
 
 from ntm_edu.viz.base import animation_html, figure_to_png, small_multiples
 
-__all__ = ["Explorer", "STATIC_FALLBACK_KEY", "with_static_fallback"]
+__all__ = ["Explorer", "PlotExplorer", "STATIC_FALLBACK_KEY", "with_static_fallback"]
 
 # Output-metadata key holding the static HTML fallback of a widget view.
 STATIC_FALLBACK_KEY = "ntm_edu/static_fallback"
@@ -246,3 +247,63 @@ class Explorer(widgets.VBox):
     def __repr__(self) -> str:
         names = ", ".join(self.controls)
         return f"<{self.title or type(self).__name__}: controls {names}>"
+
+
+class PlotExplorer(Explorer):
+    """An `Explorer` whose redraw updates a plot built once (one per `key`) and blits it.
+
+    Laying out a figure costs ~100x a blit, so the plot (a `ntm_edu.viz.base.LivePlot`) is
+    built on first use and then only updated. Subclasses define `compute(**values) -> state`,
+    `_make_plot(key, dpi)`, `_show(plot, state)` and `_static(state) -> Figure` (the pure
+    renderer: an ordinary figure, for tests and notebook cells), and `_key(state)` when
+    different states need differently built plots (default: one plot). A redraw keeps the
+    arrays it showed in `self.state` and its plot in `self.plot`. `render(**overrides)`
+    (static fallbacks, handouts) draws the overridden values on separate plots at the
+    fallback resolution and leaves `state` alone.
+    """
+
+    state: dict[str, Any]
+
+    def _init_explorer(
+        self,
+        controls: dict[str, widgets.Widget],
+        title: str,
+        fallback: Any = None,
+    ) -> None:
+        self.state = {}
+        self._plots: dict[tuple[Any, Any], Any] = {}
+
+        def static(**values: Any) -> Figure:
+            return self._static(self.compute(**values))
+
+        Explorer.__init__(self, static, controls, title=title, fallback=fallback)
+
+    def _plot(self, key: Any, dpi: float | None) -> Any:
+        if (key, dpi) not in self._plots:
+            self._plots[(key, dpi)] = self._make_plot(key, dpi)
+        return self._plots[(key, dpi)]
+
+    def render(self, **overrides: Any) -> Figure | bytes:
+        state = self.compute(**{**self.values, **overrides})
+        plot = self._plot(self._key(state), FALLBACK_DPI if overrides else None)
+        self._show(plot, state)
+        if not overrides:
+            self.state = state
+            self.plot = plot
+        return plot.png()
+
+    # Subclass interface -------------------------------------------------------------------
+    def compute(self, **values: Any) -> dict[str, Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _key(self, state: dict[str, Any]) -> Any:
+        return None
+
+    def _make_plot(self, key: Any, dpi: float | None) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _show(self, plot: Any, state: dict[str, Any]) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _static(self, state: dict[str, Any]) -> Figure:  # pragma: no cover - abstract
+        raise NotImplementedError

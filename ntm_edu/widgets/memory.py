@@ -37,7 +37,7 @@ from ntm_edu.viz.memory import (
     head_activity_figure,
     memory_write_figure,
 )
-from ntm_edu.widgets.base import FALLBACK_DPI, Explorer
+from ntm_edu.widgets.base import PlotExplorer
 
 __all__ = [
     "ADD_PATTERNS",
@@ -74,58 +74,6 @@ def _tensor(array: Any) -> torch.Tensor:
     return torch.as_tensor(np.asarray(array, dtype=np.float32))
 
 
-class _LiveExplorer(Explorer):
-    """An `Explorer` whose redraws (and static fallback frames) blit a plot built once.
-
-    Subclasses set `self.plot` (a live `ntm_edu.viz.memory` plot) before calling
-    `Explorer.__init__` and define `compute(**values) -> state`, `_arguments(state)` (what the
-    plot's `update` takes) and `_static(*arguments) -> Figure`.
-
-    * `redraw()` (a control moved): `compute` once, update the live plot, blit a PNG, and keep
-      the arrays in `self.state`.
-    * `render(**overrides)` with overrides (the static fallbacks and handouts): PNG bytes of
-      those values from a second live plot at the fallback resolution, built on first use
-      (laying out a figure costs ~100x a blit, and a fallback needs several frames); `state`
-      and the live picture are left alone. `render_function(**values)` is the pure renderer
-      and returns an ordinary `Figure`.
-    """
-
-    plot: Any
-    state: dict[str, Any]
-    _frame_plot: Any = None
-
-    def _make_plot(self, dpi: float | None) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _init_explorer(self, controls: dict[str, Any], title: str, fallback: Any = None) -> None:
-        self.state = {}
-
-        def static(**values: Any) -> Figure:  # the pure renderer Explorer documents
-            return self._static(*self._arguments(self.compute(**values)))
-
-        Explorer.__init__(self, static, controls, title=title, fallback=fallback)
-
-    def compute(self, **values: Any) -> dict[str, Any]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _arguments(self, state: dict[str, Any]) -> tuple[Any, ...]:  # pragma: no cover
-        raise NotImplementedError
-
-    def _static(self, *arguments: Any) -> Figure:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def render(self, **overrides: Any) -> Figure | bytes:
-        if overrides:
-            if self._frame_plot is None:
-                self._frame_plot = self._make_plot(FALLBACK_DPI)
-            state = self.compute(**{**self.values, **overrides})
-            self._frame_plot.update(*self._arguments(state))
-            return self._frame_plot.png()
-        self.state = self.compute(**self.values)
-        self.plot.update(*self._arguments(self.state))
-        return self.plot.png()
-
-
 def focus_weighting(num_locations: int, focus: int, sharpness: float) -> np.ndarray:
     """A weighting centred on `focus`: w(i) proportional to exp(-sharpness * d(i, focus)^2).
 
@@ -160,7 +108,7 @@ ADD_PATTERNS = {
 }
 
 
-class MemoryExplorer(_LiveExplorer):
+class MemoryExplorer(PlotExplorer):
     """One write head and one read head sharing a weighting on a small memory (eqs. 2-4).
 
     Controls: `focus`, `sharpness` (of the weighting), `erase` (every element of e_t),
@@ -173,7 +121,6 @@ class MemoryExplorer(_LiveExplorer):
         N = _check_size("num_locations", num_locations, 2, 64)
         M = _check_size("memory_width", memory_width, 1, 32)
         self.memory = np.random.default_rng(seed).uniform(-0.8, 0.8, (N, M))  # M_{t-1}
-        self.plot = self._make_plot(None)
         controls = {
             "focus": widgets.IntSlider(
                 value=N // 4,
@@ -239,7 +186,7 @@ class MemoryExplorer(_LiveExplorer):
             "read_after": read(after, w_t)[0, 0].numpy(),
         }
 
-    def _make_plot(self, dpi: float | None) -> MemoryWritePlot:
+    def _make_plot(self, key: Any, dpi: float | None) -> MemoryWritePlot:
         return MemoryWritePlot(*self.memory.shape, vlim=1.8, live=True, dpi=dpi)
 
     def _arguments(self, state: dict[str, Any]) -> tuple[Any, ...]:
@@ -255,8 +202,11 @@ class MemoryExplorer(_LiveExplorer):
         ]
         return tuple(state[k] for k in keys)
 
-    def _static(self, *arguments: Any) -> Figure:
-        return memory_write_figure(*arguments, vlim=1.8)
+    def _show(self, plot: MemoryWritePlot, state: dict[str, Any]) -> None:
+        plot.update(*self._arguments(state))
+
+    def _static(self, state: dict[str, Any]) -> Figure:
+        return memory_write_figure(*self._arguments(state), vlim=1.8)
 
 
 def memory_explorer(
@@ -313,7 +263,7 @@ MEMORY_PATTERNS = (
 )
 
 
-class AddressingExplorer(_LiveExplorer):
+class AddressingExplorer(PlotExplorer):
     """The addressing mechanism of Fig. 2 for one head, every parameter on a slider.
 
     Controls: `memory` (pattern) and `key`; `beta` (key strength); `g` (interpolation gate);
@@ -328,7 +278,6 @@ class AddressingExplorer(_LiveExplorer):
         M = _check_size("memory_width", memory_width, 2, 32)
         self.patterns = _memory_patterns(N, M, seed)  # precomputed once
         self.noise = np.random.default_rng(seed + 1).normal(0, 0.35, M)
-        self.plot = self._make_plot(None)
 
         def slider(description: str, value: float, low: float, high: float, step: float) -> Any:
             return widgets.FloatSlider(
@@ -446,7 +395,7 @@ class AddressingExplorer(_LiveExplorer):
             "gamma": float(gamma),
         }
 
-    def _make_plot(self, dpi: float | None) -> AddressingPlot:
+    def _make_plot(self, key: Any, dpi: float | None) -> AddressingPlot:
         N, M = self.patterns[MEMORY_PATTERNS[0]].shape
         return AddressingPlot(N, M, 3, live=True, dpi=dpi)
 
@@ -464,8 +413,11 @@ class AddressingExplorer(_LiveExplorer):
             state["gamma"],
         )
 
-    def _static(self, *arguments: Any) -> Figure:
-        return addressing_figure(*arguments)
+    def _show(self, plot: AddressingPlot, state: dict[str, Any]) -> None:
+        plot.update(*self._arguments(state))
+
+    def _static(self, state: dict[str, Any]) -> Figure:
+        return addressing_figure(*self._arguments(state))
 
 
 def addressing_explorer(
@@ -485,7 +437,7 @@ def addressing_explorer(
 # --- 04: a recorded episode ---------------------------------------------------------------------
 
 
-class HeadActivityExplorer(_LiveExplorer):
+class HeadActivityExplorer(PlotExplorer):
     """Scrub through recorded episodes: `example` picks the batch element, `time` the step.
 
     `state` holds the arrays shown: inputs [T, I], outputs [T, O], add, reads [T, M],
@@ -538,7 +490,6 @@ class HeadActivityExplorer(_LiveExplorer):
         self.locations = _check_size("max_locations", max_locations, 1, N)
         for name in ("write_weights", "read_weights"):
             self.arrays[name] = self.arrays[name][:, :, : self.locations]
-        self.plot = self._make_plot(None)
         controls = {
             "example": widgets.IntSlider(
                 value=0,
@@ -560,7 +511,7 @@ class HeadActivityExplorer(_LiveExplorer):
         frames = sorted({0, T // 3, (2 * T) // 3, T - 1})
         self._init_explorer(controls, title, fallback=("time", frames, "animation"))
 
-    def _make_plot(self, dpi: float | None) -> HeadActivityPlot:
+    def _make_plot(self, key: Any, dpi: float | None) -> HeadActivityPlot:
         B, T, I = self.arrays["inputs"].shape
         O, M = self.arrays["outputs"].shape[2], self.arrays["add"].shape[2]
         return HeadActivityPlot(T, I, O, M, self.locations, live=True, dpi=dpi)
@@ -577,8 +528,11 @@ class HeadActivityExplorer(_LiveExplorer):
         names = ("inputs", "outputs", "add", "reads", "write_weights", "read_weights", "time")
         return tuple(state[name] for name in names)
 
-    def _static(self, *arguments: Any) -> Figure:
-        return head_activity_figure(*arguments)
+    def _show(self, plot: HeadActivityPlot, state: dict[str, Any]) -> None:
+        plot.update(*self._arguments(state))
+
+    def _static(self, state: dict[str, Any]) -> Figure:
+        return head_activity_figure(*self._arguments(state))
 
 
 def head_activity_explorer(

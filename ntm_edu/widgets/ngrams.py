@@ -16,14 +16,14 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ntm_edu.viz.ngrams import (
+    NGramMemoryPlot,
     context_label,
     largest_departures,
     plot_ngram_inference,
-    plot_ngram_memory_use,
 )
-from ntm_edu.widgets.base import Explorer
+from ntm_edu.widgets.base import Explorer, PlotExplorer
 
-__all__ = ["ngram_inference_explorer", "ngram_memory_explorer"]
+__all__ = ["NGramMemoryExplorer", "ngram_inference_explorer", "ngram_memory_explorer"]
 
 ZOOM_WIDTH = 30  # steps in a zoomed window: the bits stay readable, as in the paper's figure
 
@@ -110,6 +110,49 @@ def ngram_inference_explorer(
     )
 
 
+class NGramMemoryExplorer(PlotExplorer):
+    """Pick a context; the memory-use figure (drawn once) moves only its marks. Built by
+    `ngram_memory_explorer`."""
+
+    def __init__(self, bits, read_weights, write_weights, add, contexts, context_bits=5):
+        contexts = np.asarray(contexts).astype(int)
+        present, counts = np.unique(contexts[contexts >= 0], return_counts=True)
+        if len(present) == 0:
+            raise ValueError("contexts has no step with a full context (all -1)")
+        order = np.lexsort((present, -counts))  # most frequent first, then by value
+        options = [
+            (f"{context_label(int(present[i]), context_bits)} (x {int(counts[i])})",
+             int(present[i]))
+            for i in order
+        ]  # fmt: skip
+        # The memory span shown is fixed for all contexts, so pictures stay comparable.
+        peak = np.maximum(np.asarray(read_weights).max(0), np.asarray(write_weights).max(0))
+        used = np.flatnonzero(peak > 0.05)  # (locations used,)
+        locations = (int(used.min()), int(used.max()) + 1) if len(used) else None
+        self.arguments = (bits, read_weights, write_weights, add, contexts, locations,
+                          context_bits)  # fmt: skip
+        controls = {
+            "context": widgets.Dropdown(options=options, value=options[0][1], description="context")
+        }
+        self._init_explorer(
+            controls,
+            "N-gram memory use",
+            fallback=("context", [value for _, value in options[:4]]),
+        )
+
+    def compute(self, context: int) -> dict[str, Any]:
+        return {"context": context}
+
+    def _make_plot(self, key: Any, dpi: float | None) -> NGramMemoryPlot:
+        return NGramMemoryPlot(*self.arguments, live=True, dpi=dpi)
+
+    def _show(self, plot: NGramMemoryPlot, state: dict[str, Any]) -> None:
+        plot.update(state["context"])
+
+    def _static(self, state: dict[str, Any]) -> Figure:
+        return NGramMemoryPlot(*self.arguments).update(state["context"])
+
+
 def ngram_memory_explorer(
     bits: Any,
     read_weights: Any,
@@ -117,7 +160,7 @@ def ngram_memory_explorer(
     add: Any,
     contexts: Any,
     context_bits: int = 5,
-) -> Explorer:
+) -> NGramMemoryExplorer:
     """Pick a 5-bit context and see where the NTM reads and writes whenever it comes back.
 
     Args:
@@ -131,38 +174,4 @@ def ngram_memory_explorer(
 
     Taught in `notebooks/09_dynamic_ngrams`.
     """
-    contexts = np.asarray(contexts).astype(int)
-    present, counts = np.unique(contexts[contexts >= 0], return_counts=True)
-    if len(present) == 0:
-        raise ValueError("contexts has no step with a full context (all -1)")
-    order = np.lexsort((present, -counts))  # most frequent first, then by value
-    options = [
-        (f"{context_label(int(present[i]), context_bits)} (x {int(counts[i])})", int(present[i]))
-        for i in order
-    ]
-    # The memory span shown is fixed for all contexts, so pictures stay comparable.
-    peak = np.maximum(np.asarray(read_weights).max(0), np.asarray(write_weights).max(0))  # (N,)
-    used = np.flatnonzero(peak > 0.05)
-    locations = (int(used.min()), int(used.max()) + 1) if len(used) else None
-
-    def render(context: int) -> Figure:
-        return plot_ngram_memory_use(
-            bits,
-            read_weights,
-            write_weights,
-            add,
-            contexts,
-            context=context,
-            locations=locations,
-            context_bits=context_bits,
-        )
-
-    controls = {
-        "context": widgets.Dropdown(options=options, value=options[0][1], description="context")
-    }
-    return Explorer(
-        render,
-        controls,
-        title="N-gram memory use",
-        fallback=("context", [value for _, value in options[:4]]),
-    )
+    return NGramMemoryExplorer(bits, read_weights, write_weights, add, contexts, context_bits)

@@ -39,7 +39,7 @@ from ntm_edu.viz.training import (
     memory_use_figure,
     snapshot_figure,
 )
-from ntm_edu.widgets.base import FALLBACK_DPI, Explorer
+from ntm_edu.widgets.base import PlotExplorer
 
 __all__ = [
     "GENERALISATION_LENGTHS",
@@ -92,67 +92,10 @@ def _supports_trace(model: Any) -> bool:
     return supports_trace(model)
 
 
-class _PlotExplorer(Explorer):
-    """An `Explorer` whose redraw updates a plot built once (one per `key`) and blits it.
-
-    Subclasses define `compute(**values) -> state`, `_key(state)` (which plot shows it),
-    `_make_plot(key, dpi)`, `_show(plot, state)` and `_static(state) -> Figure` (the pure
-    renderer: an ordinary figure, for tests and notebook cells). A redraw keeps the arrays it
-    showed in `self.state`. `render(**overrides)` (static fallbacks, handouts) draws the
-    overridden values on separate plots at the fallback resolution and leaves `state` alone.
-    """
-
-    state: dict[str, Any]
-
-    def _init_explorer(
-        self,
-        controls: dict[str, widgets.Widget],
-        title: str,
-        fallback: Any = None,
-    ) -> None:
-        self.state = {}
-        self._plots: dict[tuple[Any, Any], Any] = {}
-
-        def static(**values: Any) -> Figure:
-            return self._static(self.compute(**values))
-
-        Explorer.__init__(self, static, controls, title=title, fallback=fallback)
-
-    def _plot(self, key: Any, dpi: float | None) -> Any:
-        if (key, dpi) not in self._plots:
-            self._plots[(key, dpi)] = self._make_plot(key, dpi)
-        return self._plots[(key, dpi)]
-
-    def render(self, **overrides: Any) -> Figure | bytes:
-        state = self.compute(**{**self.values, **overrides})
-        plot = self._plot(self._key(state), FALLBACK_DPI if overrides else None)
-        self._show(plot, state)
-        if not overrides:
-            self.state = state
-            self.plot = plot
-        return plot.png()
-
-    # Subclass interface -------------------------------------------------------------------
-    def compute(self, **values: Any) -> dict[str, Any]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _key(self, state: dict[str, Any]) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _make_plot(self, key: Any, dpi: float | None) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _show(self, plot: Any, state: dict[str, Any]) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _static(self, state: dict[str, Any]) -> Figure:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-
 # --- training progress -------------------------------------------------------------------------
 
 
-class SnapshotExplorer(_PlotExplorer):
+class SnapshotExplorer(PlotExplorer):
     """Scrub (or play) through a run's probe snapshots. Built by `snapshot_explorer`.
 
     Attributes:
@@ -407,7 +350,7 @@ def _run(model: torch.nn.Module, inputs: torch.Tensor, trace: bool = False) -> A
     return result.cpu()
 
 
-class GeneralisationExplorer(_PlotExplorer):
+class GeneralisationExplorer(PlotExplorer):
     """A slider over test lengths. Built by `generalisation_explorer`.
 
     Attributes:
@@ -545,7 +488,7 @@ def generalisation_explorer(
 # --- memory use ----------------------------------------------------------------------------------
 
 
-class MemoryUseExplorer(_PlotExplorer):
+class MemoryUseExplorer(PlotExplorer):
     """The paper's Fig. 6 for one episode per length, with a time cursor.
 
     Built by `memory_use_explorer`.
