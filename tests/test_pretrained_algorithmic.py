@@ -7,6 +7,7 @@ Each bound is the number measured when the file was made plus a margin for sampl
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -53,13 +54,15 @@ def _bits(run, sequences: int = 200, seed: int = 99, **overrides) -> float:
 # Measured when the files were made (notebooks 07, 08, 10; ntm_edu/pretrained/README.md).
 # Repeat copy did not converge in the CPU budget: its bounds are the honest numbers of a model
 # that replays one pass (chance: ~half the scored bits wrong), not the issue's target.
+# Priority sort: a third of the paper's sequences; the issue asks for the NTM clearly below
+# the LSTM (see the tests below), not for a number.
 TRAINING_BOUNDS = {
     ("associative_recall", "ntm"): 0.1,  # measured 0.000; the issue's target is < 0.1
     ("associative_recall", "lstm"): 7.0,  # measured 4.74 (of 18 bits)
     ("repeat_copy", "ntm"): 85.0,  # measured 76.1 over the 100 (length, repeats) pairs
     ("repeat_copy", "lstm"): 56.0,  # measured 49.0 (the NTM's target < 0.5 was not reached)
-    ("priority_sort", "ntm"): 60.0,  # measured 52.7 (of 128 bits)
-    ("priority_sort", "lstm"): 62.0,  # measured 55.2
+    ("priority_sort", "ntm"): 24.0,  # measured 20.6 (of 128 bits)
+    ("priority_sort", "lstm"): 44.0,  # measured 39.7
 }
 
 
@@ -83,7 +86,7 @@ def test_repeat_copy_ntm_replays_the_first_pass_but_does_not_jump_back():
         wrong = (outputs[:, first_pass, :-1] > 0) != (batch.targets[:, first_pass, :-1] > 0.5)
         errors += wrong.sum().item()
         sequences += 8
-    assert errors / sequences < 0.2  # measured 0.04 wrong bits per first pass (80 per 10)
+    assert errors / sequences < 0.2  # measured 0.04 wrong bits per first pass
     writes = trace.write_weights[0, :10, 0].argmax(-1)  # (10,) the last batch: length 10
     reads = trace.read_weights[0, 11:31, 0].argmax(-1)  # (20,) passes 1 and 2
     assert len(set(writes.tolist())) == 10  # ten vectors, ten locations
@@ -116,9 +119,28 @@ def test_associative_recall_ntm_beats_the_lstm_everywhere():
                                                                         items=items)  # fmt: skip
 
 
-def test_priority_sort_ntm_is_below_chance_and_the_lstm():
-    """Notebook 10: after 19,200 sequences the NTM is just below chance (128 bits) and the LSTM."""
+def test_priority_sort_ntm_is_clearly_below_the_lstm():
+    """Notebook 10: after 320,000 sequences each, the NTM costs ~64 bits, the LSTM ~103."""
     ntm, lstm = _load("priority_sort", "ntm"), _load("priority_sort", "lstm")
     ntm_bits, lstm_bits = _bits(ntm), _bits(lstm)
-    assert ntm_bits < 126.0  # measured 123.4
-    assert ntm_bits < lstm_bits  # measured 123.4 against 125.2
+    assert ntm_bits < 70.0  # measured 64.0 (chance 128)
+    assert ntm_bits < lstm_bits - 25.0  # measured 64.0 against 102.7
+
+
+def test_priority_sort_ntm_writes_at_a_location_linear_in_the_priority():
+    """Notebook 10 (the paper's Fig. 17): one write head's location is a line in the priority."""
+    from ntm_edu import viz, widgets
+
+    run = _load("priority_sort", "ntm")
+    size = run.model.config["memory_locations"]
+    best = []
+    for seed in range(5):
+        episode = widgets.episode_arrays(run.model, run.task, seed=seed, head=None)
+        priorities = np.asarray(episode["info"]["priorities"])
+        fits = []
+        for head in range(episode["write_heads"].shape[1]):
+            where = episode["write_heads"][:20, head].argmax(-1)  # (20,) peak location per input
+            where = (where - np.median(where) + size / 2) % size - size / 2  # unwrap the circle
+            fits.append(viz.fit_line(priorities, where)[2])
+        best.append(max(fits))
+    assert min(best) > 0.9  # measured R^2 0.97-0.99 on seeds 0-9
