@@ -21,11 +21,11 @@ SEQUENCES = 250
 SEED = 777  # neither the training stream (seed 0) nor the notebook's held-out set (2014)
 
 # Upper bounds on the mean paired gap model - optimal, in bits per 200-bit sequence.
-# Measured (600 steps of 16 sequences each, i.e. early training): on the notebook's 1000
-# sequences NTM +50.4 +- 0.8, LSTM +46.0 +- 0.7; on these 250, NTM +49.6 +- 1.5, LSTM
-# +45.7 +- 1.4. Untrained models (seed 0) score +63.5, so the bounds (measurement + ~3.5
-# standard errors) catch a file replaced by an untrained or broken model.
-MAX_GAP = {"ntm": 55.0, "lstm": 51.0}
+# Measured (3,400 steps of 16 sequences each): on the notebook's 1000 sequences NTM +3.8 +-
+# 0.1, LSTM +21.5 +- 0.4; on these 250, NTM +4.0 +- 0.3, LSTM +22.2 +- 0.8. Untrained models
+# (seed 0) score +63.5, so the bounds (measurement + ~4 standard errors) catch a file replaced
+# by a worse or untrained model. The issue's target (NTM within 1 bit) is not reached.
+MAX_GAP = {"ntm": 5.2, "lstm": 25.5}
 
 
 def _require(name: str) -> None:
@@ -81,3 +81,35 @@ def test_shipped_files_carry_their_recipe_and_curve():
         curve = run.history.curve()
         assert curve.bits_per_sequence[-1] < curve.bits_per_sequence[0]  # it learned
         assert run.history.snapshots, "probe snapshots for the notebook's widgets"
+
+
+def test_ntm_beats_the_lstm_on_the_same_sequences(held_out):
+    """Notebook 09: the NTM is ~18 bits per sequence cheaper than the LSTM (paired)."""
+    for kind in ("ntm", "lstm"):
+        _require(f"ngrams_{kind}")
+    ntm_cost, _ = _gap("ntm", held_out)
+    lstm_cost, _ = _gap("lstm", held_out)
+    difference = ntm_cost - lstm_cost  # (S,)
+    assert difference.mean() < -12.0  # measured -18.2 +- 0.9
+    assert (difference < 0).float().mean() > 0.8  # cheaper on most sequences (92% of 1000)
+
+
+def test_ntm_reads_the_records_of_earlier_occurrences(held_out):
+    """Notebook 09: the write head keeps a log (one location a step) and the read head finds,
+    by content, where the earlier occurrences of the current context were recorded."""
+    _require("ngrams_ntm")
+    import numpy as np
+
+    from ntm_edu.tasks.ngrams import context_indices
+    from ntm_edu.viz import past_occurrence_read_share
+
+    batch, bits, _ = held_out
+    with torch.inference_mode():
+        _, trace = load_pretrained("ngrams", "ntm").model(batch.inputs[:10], trace=True)
+    read, write = trace.read_weights[:, :, 0].numpy(), trace.write_weights[:, :, 0].numpy()
+    contexts = np.full(tuple(bits[:10].shape), -1)
+    contexts[:, 5:] = context_indices(bits[:10], 5).numpy()
+    shares = [past_occurrence_read_share(read[s], write[s], contexts[s]) for s in range(10)]
+    assert np.mean(shares) > 0.7  # measured 0.92 on the notebook's 50 (shuffled: 0.12)
+    steps = np.diff(write.argmax(-1), axis=1) % write.shape[-1]  # (10, T-1) location moves
+    assert np.mean((steps == 1) | (steps == write.shape[-1] - 1)) > 0.9  # one a step

@@ -25,6 +25,7 @@ from ntm_edu.viz.ngrams import (
     context_locations,
     largest_departures,
     location_reuse,
+    past_occurrence_read_share,
     plot_ngram_inference,
     plot_ngram_learning_curves,
     plot_ngram_memory_use,
@@ -178,6 +179,24 @@ def test_memory_use_highlights_the_context(data):
         plot_ngram_memory_use(bits[0], read[:-1], write, add, contexts[0])
     with pytest.raises(ValueError, match="locations"):
         plot_ngram_memory_use(bits[0], read, write, add, contexts[0], locations=(3, 99))
+
+
+def test_past_occurrence_read_share_finds_a_log_searched_by_content():
+    # A write head that moves one location a step, and a read head that puts its weight on
+    # the locations written one step after the earlier occurrences of its context.
+    contexts = np.array([-1, 0, 1, 0, 1, 0, 2, 2])
+    T, N = len(contexts), 8
+    write = np.eye(N)[np.arange(T)]  # step t writes location t
+    read = np.full((T, N), 1.0 / N)
+    read[3] = np.eye(N)[2]  # context 0 at step 3: seen at 1, recorded at 2
+    read[5] = (np.eye(N)[2] + np.eye(N)[4]) / 2  # seen at 1 and 3, recorded at 2 and 4
+    read[4] = np.eye(N)[0]  # context 1 at step 4 (recorded at 3): looks elsewhere
+    read[7] = np.eye(N)[7]  # context 2 at step 7 (recorded at 7: not yet written)
+    share = past_occurrence_read_share(read, write, contexts)
+    assert share == pytest.approx((1.0 + 0.0 + 1.0) / 3)  # steps 3, 4, 5; 7 has none yet
+    assert np.isnan(past_occurrence_read_share(read[:3], write[:3], contexts[:3]))
+    with pytest.raises(ValueError, match="shape"):
+        past_occurrence_read_share(read, write[:, :4], contexts)
 
 
 # --- explorers -------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
                                     steps=3000, batch_size=32, lr=1e-3, seed=0,
                                     probe_every=100),
     # Dynamic N-grams, Figs. 13-15: compared with the optimal estimator (eq. 10).
-    # The CPU budget (~70 min of a shared core for the NTM) bought 54,400 sequences, ~5% of the
+    # The CPU budget (~63 min of a shared core for the NTM) bought 54,400 sequences, ~5% of the
     # paper's 1M: batch 16 and Adam 1e-3 (not the paper's 3e-5) to make the most of it; the
     # LSTM sees the same sequences. Steps = what was actually trained (stopped at a save).
     # A learned initial memory gives each location its own content from the start, so a key

@@ -38,6 +38,7 @@ __all__ = [
     "context_locations",
     "largest_departures",
     "location_reuse",
+    "past_occurrence_read_share",
     "plot_ngram_inference",
     "plot_ngram_learning_curves",
     "plot_ngram_memory_use",
@@ -460,3 +461,40 @@ def location_reuse(weights: Any, contexts: Any, offset: int = 0) -> float:
         hits += int(np.bincount(focus).max())
         total += len(focus)
     return hits / total if total else float("nan")
+
+
+def past_occurrence_read_share(
+    read_weights: Any, write_weights: Any, contexts: Any, offset: int = 1
+) -> float:
+    """How much of the read weighting lands where the earlier occurrences of the context were
+    recorded: the memory used as a log searched by content, rather than as a table of counters.
+
+    For each step t whose context occurred before (at steps s < t), take the locations the
+    write head focused on at steps s + offset that were written before t (a read at t sees
+    the memory of step t - 1), and sum the read weighting at t over them.
+
+    Args:
+        read_weights, write_weights: [T, N] one head each; contexts: [T] (-1: no context).
+        offset: 1 looks at the writes one step after each occurrence, when the bit that
+            followed the context arrived as input.
+    Returns:
+        the mean share over those steps, in [0, 1] (nan if no context repeats).
+    """
+    read_weights = np.asarray(read_weights, dtype=float)
+    write_weights = np.asarray(write_weights, dtype=float)
+    if read_weights.ndim != 2 or read_weights.shape != write_weights.shape:
+        raise ValueError(
+            f"read_weights {read_weights.shape} and write_weights {write_weights.shape} "
+            "must both have shape (T, N)"
+        )
+    contexts = _vector("contexts", contexts, read_weights.shape[0]).astype(int)
+    focus = write_weights.argmax(axis=1)  # (T,) where each step wrote
+    shares = []
+    for t, context in enumerate(contexts):
+        if context < 0:
+            continue
+        recorded = np.flatnonzero(contexts[:t] == context) + int(offset)  # steps that wrote
+        recorded = recorded[(recorded >= 0) & (recorded < t)]
+        if len(recorded):
+            shares.append(read_weights[t, np.unique(focus[recorded])].sum())
+    return float(np.mean(shares)) if shares else float("nan")
