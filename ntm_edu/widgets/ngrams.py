@@ -125,12 +125,8 @@ class NGramMemoryExplorer(PlotExplorer):
              int(present[i]))
             for i in order
         ]  # fmt: skip
-        # The memory span shown is fixed for all contexts, so pictures stay comparable.
-        peak = np.maximum(np.asarray(read_weights).max(0), np.asarray(write_weights).max(0))
-        used = np.flatnonzero(peak > 0.05)  # (locations used,)
-        locations = (int(used.min()), int(used.max()) + 1) if len(used) else None
-        self.arguments = (bits, read_weights, write_weights, add, contexts, locations,
-                          context_bits)  # fmt: skip
+        # locations=None: the span any head used, the same for every context (comparable).
+        self.arguments = (bits, read_weights, write_weights, add, contexts, None, context_bits)
         controls = {
             "context": widgets.Dropdown(options=options, value=options[0][1], description="context")
         }
