@@ -80,18 +80,7 @@ ntm_edu.show_source(ntm_edu.model.addressing.interpolate)
 # %%
 RETRAIN = False  # True: train both models from scratch (about an hour on one CPU core)
 
-if RETRAIN:
-    import tempfile
-
-    from ntm_edu.training import regenerate_pretrained
-
-    folder = tempfile.mkdtemp()
-    print("expected wall time: about 50 min (NTM) + 15 min (LSTM) on one free CPU core")
-    regenerate_pretrained(["repeat_copy_ntm", "repeat_copy_lstm"], folder=folder)
-else:
-    folder = None
-ntm = ntm_edu.load_pretrained("repeat_copy", "ntm", folder=folder)
-lstm = ntm_edu.load_pretrained("repeat_copy", "lstm", folder=folder)
+ntm, lstm = ntm_edu.load_or_retrain("repeat_copy", retrain=RETRAIN)
 print(ntm)
 print(lstm)
 print(f"NTM parameters {ntm_edu.count_parameters(ntm.model):,}, "

@@ -88,18 +88,7 @@ ntm_edu.show_source(ntm_edu.model.addressing.shift)
 # %%
 RETRAIN = False  # True: train both models from scratch (about 10-30 minutes, see below)
 
-if RETRAIN:
-    import tempfile
-
-    folder = tempfile.mkdtemp()
-    print("expected wall time: about 7 min (NTM) + 2 min (LSTM) on a free CPU core")
-    from ntm_edu.training import regenerate_pretrained
-
-    regenerate_pretrained(["associative_recall_ntm", "associative_recall_lstm"], folder=folder)
-else:
-    folder = None
-ntm = ntm_edu.load_pretrained("associative_recall", "ntm", folder=folder)
-lstm = ntm_edu.load_pretrained("associative_recall", "lstm", folder=folder)
+ntm, lstm = ntm_edu.load_or_retrain("associative_recall", retrain=RETRAIN)
 print(ntm)
 print(lstm)
 print(f"NTM parameters {ntm_edu.count_parameters(ntm.model):,}, "

@@ -124,19 +124,7 @@ ntm_edu.show_source(ngram_cost_bits)
 # %%
 RETRAIN = False  # True: retrain both models from scratch (see the printed wall time)
 
-if RETRAIN:
-    import tempfile
-
-    folder = tempfile.mkdtemp()
-    print(
-        "expected wall time: about 65 min (NTM) + 6 min (LSTM) of one free CPU core "
-        "(measured on a shared machine: 63 + 10 min)"
-    )
-    ntm_edu.regenerate_pretrained(["ngrams_ntm", "ngrams_lstm"], folder=folder)
-else:
-    folder = None
-ntm = ntm_edu.load_pretrained("ngrams", "ntm", folder=folder)
-lstm = ntm_edu.load_pretrained("ngrams", "lstm", folder=folder)
+ntm, lstm = ntm_edu.load_or_retrain("ngrams", retrain=RETRAIN)
 print(ntm)
 print(lstm)
 print(f"NTM parameters {ntm_edu.count_parameters(ntm.model):,}, "

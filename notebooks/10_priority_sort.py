@@ -74,18 +74,7 @@ ntm_edu.show_source(viz.fit_line)
 # %%
 RETRAIN = False  # True: train both models from scratch (about 45 minutes on one CPU core)
 
-if RETRAIN:
-    import tempfile
-
-    from ntm_edu.training import regenerate_pretrained
-
-    folder = tempfile.mkdtemp()
-    print("expected wall time: about 35 min (NTM) + 8 min (LSTM) on one free CPU core")
-    regenerate_pretrained(["priority_sort_ntm", "priority_sort_lstm"], folder=folder)
-else:
-    folder = None
-ntm = ntm_edu.load_pretrained("priority_sort", "ntm", folder=folder)
-lstm = ntm_edu.load_pretrained("priority_sort", "lstm", folder=folder)
+ntm, lstm = ntm_edu.load_or_retrain("priority_sort", retrain=RETRAIN)
 print(ntm)
 print(lstm)
 

@@ -301,6 +301,28 @@ class TestPretrained:
         with pytest.raises(ValueError, match="unknown pretrained"):
             regenerate_pretrained(["copy_gpt"], folder=tmp_path)
 
+    def test_load_or_retrain_loads_shipped_files_or_retrains_elsewhere(self, monkeypatch):
+        import shutil
+
+        from ntm_edu.training import pretrained as module
+        from ntm_edu.training.pretrained import PRETRAINED_DIR
+
+        ntm, lstm = module.load_or_retrain("copy")
+        assert (ntm.name, lstm.name) == ("copy_ntm", "copy_lstm")
+        assert ntm.path.parent == PRETRAINED_DIR
+        calls, lines = [], []
+
+        def fake_regenerate(names, folder):  # copies instead of training for an hour
+            calls.append((names, folder))
+            for name in names:
+                shutil.copy(PRETRAINED_DIR / f"{name}.pt", folder)
+
+        monkeypatch.setattr(module, "regenerate_pretrained", fake_regenerate)
+        (lstm,) = module.load_or_retrain("copy", ("lstm",), retrain=True, log=lines.append)
+        assert calls and calls[0][0] == ["copy_lstm"]
+        assert lstm.path.parent != PRETRAINED_DIR and str(lstm.path).startswith(calls[0][1])
+        assert lines[0].startswith("expected wall time: about") and "(lstm)" in lines[0]
+
     def test_regenerate_thins_snapshots_to_the_recipes_maximum(self, tmp_path, monkeypatch):
         recipe = {**PRETRAINED_RECIPES["copy_ntm"], "probe_every": 1, "max_snapshots": 3}
         monkeypatch.setitem(PRETRAINED_RECIPES, "copy_ntm", recipe)

@@ -36,6 +36,7 @@ from ntm_edu.training.pretrained import (
     PRETRAINED_RECIPES,
     Pretrained,
     available_pretrained,
+    load_or_retrain,
     load_pretrained,
     regenerate_pretrained,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "default_config",
     "evaluate",
     "load_checkpoint",
+    "load_or_retrain",
     "load_pretrained",
     "make_optimizer",
     "pick_device",

@@ -15,6 +15,7 @@ Taught in `notebooks/05_training`.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ __all__ = [
     "PRETRAINED_RECIPES",
     "Pretrained",
     "available_pretrained",
+    "load_or_retrain",
     "load_pretrained",
     "regenerate_pretrained",
 ]
@@ -194,6 +196,31 @@ def load_pretrained(
         path=path,
         recipe=dict(checkpoint.extra.get("recipe", {})),
     )
+
+
+def load_or_retrain(
+    task: str, kinds: tuple[str, ...] = ("ntm", "lstm"), retrain: bool = False, log=print
+) -> list[Pretrained]:
+    """The shipped checkpoints ``<task>_<kind>`` of a notebook, or fresh ones.
+
+    With `retrain`, each is trained from scratch by its `PRETRAINED_RECIPES` row into a new
+    temporary folder (the shipped files are not touched); `log` first gets the wall time the
+    shipped runs took, as the estimate of how long to wait.
+
+    Returns:
+        one `Pretrained` per kind, in the order of `kinds`.
+    """
+    folder = None
+    if retrain:
+        shipped = {kind: load_pretrained(task, kind).history.seconds / 60 for kind in kinds}
+        log(
+            "expected wall time: "
+            + " + ".join(f"about {minutes:.0f} min ({kind})" for kind, minutes in shipped.items())
+            + ", as the shipped runs took on a shared 2-core CPU"
+        )
+        folder = tempfile.mkdtemp(prefix=f"ntm_edu_{task}_")
+        regenerate_pretrained([f"{task}_{kind}" for kind in kinds], folder=folder)
+    return [load_pretrained(task, kind, folder=folder) for kind in kinds]
 
 
 def _recipe_settings(name: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], int]:
