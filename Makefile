@@ -36,11 +36,12 @@ browser:
 lab: setup
 	$(BIN)/jupyter lab notebooks/
 
-## Every test: lint, formatting, unit/learning tests, strict nbval on every notebook, pairing.
+## Every test: lint, formatting, unit/learning tests, strict nbval on every notebook, pairing;
+## then strict nbval again under two other sets of CPU kernels (tools/run_tests.py says why).
 test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+	$(BIN)/python tools/run_tests.py
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -131,8 +131,7 @@ viz.plot_episode(
 #
 # What this kernel sees (this cell's output depends on your machine, so tests ignore it):
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 import platform
 
 print("python", platform.python_version(), "| torch", torch.__version__)

@@ -100,8 +100,7 @@ ntm_edu.SourceView(textwrap.dedent(source.source[start:stop]), "train (one step)
 # small and a run this short) and a snapshot every 25 steps: 600 steps, a quarter of a
 # minute on a laptop CPU. The progress bar shows the smoothed cost as it falls.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 small_task = ntm_edu.make_task("copy", max_length=4)
 torch.manual_seed(0)
 small_model = ntm_edu.NTM(small_task.input_size, small_task.output_size, controller_size=64,
@@ -130,8 +129,8 @@ print(
     f"sequences seen: {small_history.sequences:,}, probe snapshots: {small_history.num_snapshots}"
 )
 print(f"untrained, length 4: {before['bits_per_sequence']:.0f} bits per sequence (a coin flip: 32)")
-print("trained, length 4: less than half the untrained cost:",
-      after["bits_per_sequence"] < before["bits_per_sequence"] / 2)  # fmt: skip
+ntm_edu.expect(after["bits_per_sequence"] < before["bits_per_sequence"] / 2,
+               "trained, length 4: less than half the untrained cost")  # fmt: skip
 viz.learning_curves_figure(
     {"NTM (small)": (curve.sequences, curve.bits_per_sequence)},
     title=f"the short run; afterwards {after['bits_per_sequence']:.1f} bits and "

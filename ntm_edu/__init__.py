@@ -5,11 +5,11 @@ baseline, training loops with checkpoints, and the figures and widgets of the co
 Paper: https://arxiv.org/abs/1410.5401
 """
 
-from ntm_edu._display import SourceView, setup_notebook, show_source
+from ntm_edu._display import SourceView, expect, setup_notebook, show_source
 
 __version__ = "0.1.0"
 
-__all__ = ["SourceView", "setup_notebook", "show_source"]
+__all__ = ["SourceView", "expect", "setup_notebook", "show_source"]
 
 # --- tasks (ntm_edu.tasks) ---
 from ntm_edu.tasks import (  # noqa: E402

@@ -1,7 +1,10 @@
-"""Small notebook conveniences: reproducible setup and showing the package's own source.
+"""Small notebook conveniences: reproducible setup, the package's own source, checked claims.
 
 The package is the single home of the code; notebooks *show* it with `show_source` instead of
-pasting copies that could drift from what actually runs.
+pasting copies that could drift from what actually runs. `expect` states what a result
+teaches ("the cost fell by more than a quarter") and checks it on every run: a seeded training
+run ends on other digits on another CPU, so a notebook's stored output holds the claim, which
+is the same everywhere, while the digits are shown in a cell whose output the tests ignore.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import random
 import textwrap
 from typing import Any
 
-__all__ = ["SourceView", "show_source", "setup_notebook"]
+__all__ = ["SourceView", "expect", "show_source", "setup_notebook"]
 
 
 class SourceView:
@@ -64,6 +67,30 @@ def show_source(obj: Any) -> SourceView:
         path = "ntm_edu/" + path.split(marker, 1)[1].replace(os.sep, "/")
     name = getattr(obj, "__qualname__", getattr(obj, "__name__", "?"))
     return SourceView(textwrap.dedent(source).rstrip() + "\n", name, path)
+
+
+def expect(holds: bool, claim: str, detail: str = "") -> None:
+    """Print ``✓ claim`` if `holds`, else raise `AssertionError` saying what did not hold.
+
+    A notebook cell states what a trained result teaches, e.g.
+    ``expect(last < 0.75 * first, "the cost fell by more than a quarter")``. The printed line
+    is the same on every machine, so strict nbval compares it; the exact numbers, which depend
+    on the CPU's floating-point rounding, go in a cell tagged ``nbval-ignore-output``.
+
+    Args:
+        holds: the result of the comparison (a bool, or a one-element tensor / array).
+        claim: the behaviour, in words, as it should read when it holds.
+        detail: what was measured, added to the error (e.g. ``f"{first:.1f} -> {last:.1f}"``).
+    Raises:
+        AssertionError: the claim does not hold on this run.
+    """
+    if not isinstance(claim, str) or not claim:
+        raise TypeError(f"claim must be a non-empty string, got {claim!r}")
+    if bool(holds):
+        print(f"✓ {claim}")
+        return
+    measured = f": {detail}" if detail else ""
+    raise AssertionError(f"expected {claim}, but it did not hold{measured}")
 
 
 def setup_notebook(seed: int = 0, threads: int | None = None) -> None:
