@@ -8,8 +8,9 @@ stacked layers, learned initial (h, c) per layer, and a linear output layer givi
 
 The paper's parameter counts (Table 3, e.g. 1,352,969 for copy at 3x256) fit an LSTM whose
 input also feeds every layer and whose every layer feeds the output (Graves 2013 style skip
-connections; see PAPER_NOTES §1.4). This plain stacked `nn.LSTM` has no skip connections and
-so about 2% fewer parameters; it is the LSTM most readers know, and fast.
+connections; that formula reproduces four of the five Table 3 counts exactly). This plain
+stacked `nn.LSTM` has no skip connections and so about 2% fewer parameters; it is the LSTM
+most readers know, and fast.
 
 Taught in `notebooks/06_lstm_baseline`.
 """

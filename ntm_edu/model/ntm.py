@@ -51,7 +51,11 @@ _FOCUS_LOGIT = 10.0
 
 
 def _constant_memory(num_locations: int, width: int) -> torch.Tensor:
-    """Every cell 1e-6: small enough not to disturb reads, not zero (see PAPER_NOTES pitfall 3)."""
+    """Every cell 1e-6: small enough not to disturb reads, not zero.
+
+    All-zero memory would make the cosine similarity of content addressing (eq. 6) divide by
+    a zero norm: the classic source of NaNs in public NTM code.
+    """
     return torch.full((num_locations, width), 1e-6)
 
 

@@ -6,7 +6,7 @@
     config.py       default_config(task, model_kind) and build_model
     pretrained.py   load_pretrained and PRETRAINED_RECIPES (how each shipped file was made)
 
-Taught in `notebooks/05_training`.
+Taught in `notebooks/05_training_copy`.
 """
 
 from ntm_edu.training.checkpoints import (

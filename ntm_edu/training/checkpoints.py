@@ -14,7 +14,7 @@ the file: loading a checkpoint never runs code from it (a pickle that names a Py
 refused). Saving writes a temporary file in the same folder, fsyncs it and renames it over the
 target (`os.replace` is atomic), so a crash mid-save leaves the previous checkpoint intact.
 
-Taught in `notebooks/05_training`.
+Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations

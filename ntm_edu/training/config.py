@@ -25,7 +25,7 @@ bits per sequence on a fixed validation set of lengths 1-20; table in
   bits per sequence on the full range after 244,800), while training on the full range 1-20
   forces the memory into use from the start. `Curriculum` remains available for experiments.
 
-Taught in `notebooks/05_training`.
+Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ hundred snapshots stays a few megabytes.
 loads with `torch.load(..., weights_only=True)`. It also carries the bookkeeping that an exact
 resume needs (step, data-generator state, curriculum position, the training settings).
 
-Taught in `notebooks/05_training`.
+Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ https://arxiv.org/abs/1410.5401) where it says something:
 * `History` keeps the data-generator state, the optimizer state and the step count, so that
   ``train(N)`` and ``train(k)`` + save + load + ``train(N - k)`` give identical weights.
 
-Taught in `notebooks/05_training`.
+Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations

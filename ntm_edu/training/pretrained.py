@@ -10,7 +10,7 @@ snapshots for the widgets).
 file, and ``python -m ntm_edu pretrained`` regenerates them all from it (resumable, with
 ``--resume``). Settings a row leaves out come from `default_config(task, model)`.
 
-Taught in `notebooks/05_training`.
+Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations

@@ -243,7 +243,7 @@ def _memory_patterns(N: int, M: int, seed: int) -> dict[str, np.ndarray]:
         # Neighbouring rows are similar: the content weighting falls off smoothly.
         "smoothly varying rows": np.cos(angles),
         # Every row the same (like a freshly reset memory): K is the same everywhere, so the
-        # content weighting is uniform whatever beta is (PAPER_NOTES pitfall 8).
+        # content weighting is uniform whatever beta is: nothing can break the tie.
         "all rows equal": np.tile(base[:1], (N, 1)),
     }
 
