@@ -12,7 +12,7 @@ NB ?=
 
 export PYTHONHASHSEED := 0
 
-.PHONY: setup browser lab test lint unit notebooks sync handouts pretrained bench clean
+.PHONY: setup browser lab test fast lint format unit notebooks sync handouts pretrained bench clean
 
 setup: $(STAMP)
 
@@ -43,14 +43,24 @@ test: setup browser
 	$(BIN)/ruff format --check .
 	$(BIN)/python tools/run_tests.py
 
+## The quick loop while editing: the package's tests without the browser, the notebooks or
+## the other CPU kernels (about two minutes on 2 cores); `make test` before a commit.
+fast: setup
+	$(BIN)/python -m pytest tests -q -x -p no:cacheprovider --ignore=tests/test_browser.py
+
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+## Format and fix what ruff can (then `make sync NB=...` for an edited notebook's .ipynb).
+format: setup
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 unit: setup
 	$(BIN)/python -m pytest tests -p no:cacheprovider
 
+## Strict nbval over every notebook under the native, default and AVX2 CPU kernels.
 notebooks: setup
-	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env -p no:cacheprovider
+	$(BIN)/python tools/run_tests.py --notebooks
 
 ## Regenerate notebooks from their .py twins and re-execute them (NB=03_addressing for one).
 sync: setup

@@ -1,6 +1,6 @@
 """Every test of the project, as `make test` (and so CI) runs it.
 
-Usage: python tools/run_tests.py [--jobs N] [--only native|default|avx2 ...]
+Usage: python tools/run_tests.py [--jobs N] [--only native|default|avx2 ...] [--notebooks]
 
 Three pytest runs, side by side (one process per core, two by default):
 
@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--only", nargs="+", choices=list(RUNS), default=list(RUNS))
+    parser.add_argument("--notebooks", action="store_true", help="leave out tests/")
     args = parser.parse_args(argv)
 
     waiting = list(args.only)
@@ -85,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             while waiting and len(running) < max(1, args.jobs):
                 name = waiting.pop(0)
                 capability, hash_seed, pytest_args = RUNS[name]
+                if args.notebooks:
+                    pytest_args = [a for a in pytest_args if a != "tests"]
                 env = run_environment(capability, hash_seed)
                 got = kernels(env)
                 if capability is not None and got == native:
