@@ -72,7 +72,7 @@ handouts: setup
 
 ## Retrain every shipped checkpoint from scratch (hours on 2 CPU cores; resumable).
 pretrained: setup
-	$(BIN)/python -m ntm_edu pretrained --resume
+	$(BIN)/python -m ntm_edu pretrained --into-package --resume
 
 bench: setup
 	$(BIN)/python benchmarks/throughput.py

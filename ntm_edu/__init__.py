@@ -5,7 +5,11 @@ baseline, training loops with checkpoints, and the figures and widgets of the co
 Paper: https://arxiv.org/abs/1410.5401
 """
 
-from ntm_edu._display import SourceView, expect, setup_notebook, show_source
+from ntm_edu import _startup
+
+_startup.install_if_command_line()  # first: Ctrl-C while torch loads must not give a traceback
+
+from ntm_edu._display import SourceView, expect, setup_notebook, show_source  # noqa: E402
 
 __version__ = "0.1.0"
 

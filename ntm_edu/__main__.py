@@ -3,195 +3,29 @@
     python -m ntm_edu train copy --model ntm --steps 3000 --out copy_ntm.pt
     python -m ntm_edu train copy --model ntm --steps 6000 --resume copy_ntm.pt
     python -m ntm_edu evaluate copy_ntm.pt --length 10 20 30 50 120
-    python -m ntm_edu pretrained --only copy_ntm --resume
+    python -m ntm_edu pretrained --only copy_ntm --out-dir my_pretrained
     python -m ntm_edu handouts --out handouts --edition student --format ipynb,html
 
 Defaults come from `ntm_edu.training.default_config(task, model)`; the shipped checkpoints from
 `ntm_edu.training.PRETRAINED_RECIPES`. Bad arguments exit with status 2 (argparse), runtime
-failures (a missing or corrupt checkpoint, a diverged run) with status 1.
+failures (a missing or corrupt checkpoint, an output path that cannot be written, a file in the
+way, a diverged run, a full disk) with status 1, each with one line on stderr. Output paths are
+checked before any work; a finished checkpoint is replaced only with --overwrite (or by
+--resume of that file). Ctrl-C or SIGTERM ends a run after its current step, saved, with status
+128 + the signal's number (130, 143) and a line saying which file holds which step, if any.
+Torch runs on one CPU thread unless --threads or NTM_EDU_THREADS says otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
-from pathlib import Path
 from typing import Any
 
-# Task names, kept literal so that `--help` does not need to import torch.
-TASK_NAMES = ("copy", "repeat_copy", "associative_recall", "ngrams", "priority_sort")
-# evaluate's generalisation flags -> the task override they set.
-EVAL_OVERRIDES = {
-    "length": "sequence length (copy, repeat_copy, ngrams)",
-    "repeats": "number of repeats (repeat_copy)",
-    "items": "number of items (associative_recall)",
-    "num_inputs": "number of input vectors (priority_sort)",
-}
-EDITIONS = ("student", "teacher")
-FORMATS = ("ipynb", "html", "pdf")
-
-
-class CommandError(Exception):
-    """A failure to report as ``error: ...`` with exit status 1."""
-
-
-def _int_at_least(low: int, described: str):
-    """An argparse `type` accepting integers >= `low`; errors say `described`."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {described}, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"expected {described}, got {value}")
-        return value
-
-    parse.__name__ = described  # argparse names the type in some messages
-    return parse
-
-
-_positive_int = _int_at_least(1, "a positive integer")
-_non_negative_int = _int_at_least(0, "an integer >= 0")
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
-    return value
-
-
-def _device(text: str) -> str:
-    from ntm_edu.training.loop import pick_device
-
-    try:
-        pick_device(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return text
-
-
-def _format_list(text: str) -> list[str]:
-    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
-    bad = [f for f in formats if f not in FORMATS]
-    if not formats or bad:
-        raise argparse.ArgumentTypeError(
-            f"formats must be a comma-separated subset of {','.join(FORMATS)}, got {text!r}"
-        )
-    return formats
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m ntm_edu",
-        description="Neural Turing Machines course tools: train, evaluate, regenerate the "
-        "shipped checkpoints, build handouts.",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    # ------------------------------------------------------------------ train
-    p = commands.add_parser(
-        "train",
-        help="train a model on a task and save a checkpoint",
-        description="Train a model on one of the paper's tasks. Unset options come from "
-        "default_config(task, model). The checkpoint is saved every --checkpoint-every steps, "
-        "at the end and on Ctrl-C; --resume continues a checkpoint up to --steps in total.",
-    )
-    p.add_argument("task", choices=TASK_NAMES, help="the task to train on")
-    p.add_argument("--model", choices=("ntm", "lstm"), default="ntm", help="default: ntm")
-    p.add_argument(
-        "--controller",
-        choices=("lstm", "feedforward"),
-        default=None,
-        help="NTM controller (default: lstm); only with --model ntm",
-    )
-    p.add_argument("--steps", type=_non_negative_int, help="total optimizer steps")
-    p.add_argument("--batch-size", type=_positive_int, help="sequences per step")
-    p.add_argument("--lr", type=_positive_float, help="learning rate")
-    p.add_argument("--optimizer", choices=("adam", "rmsprop"), help="default: adam")
-    p.add_argument("--seed", type=_non_negative_int, default=None, help="default: 0")
-    p.add_argument("--device", type=_device, default="auto", help="auto, cpu, cuda, cuda:N")
-    p.add_argument("--out", type=Path, help="checkpoint to write (default: <task>_<model>.pt)")
-    p.add_argument("--resume", type=Path, help="continue this checkpoint (same task and model)")
-    p.add_argument("--checkpoint-every", type=_positive_int, default=200, help="default: 200 steps")
-    p.add_argument("--probe-every", type=_non_negative_int, help="steps between probe snapshots")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-    # ------------------------------------------------------------------ evaluate
-    p = commands.add_parser(
-        "evaluate",
-        help="evaluate a checkpoint on fresh sequences",
-        description="Evaluate a checkpoint on fresh, seeded sequences and print bits and bit "
-        "errors per sequence; give several values of one setting for a generalisation table.",
-    )
-    p.add_argument("checkpoint", type=Path)
-    group = p.add_mutually_exclusive_group()
-    for name, meaning in EVAL_OVERRIDES.items():
-        group.add_argument(
-            "--" + name.replace("_", "-"),
-            dest=name,
-            type=_positive_int,
-            nargs="+",
-            metavar="N",
-            help=meaning,
-        )
-    p.add_argument("--sequences", type=_positive_int, default=1000, help="per row (1000)")
-    p.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        default=20,
-        help="episodes per forward pass; they share one length, so keep it small (20)",
-    )
-    p.add_argument("--seed", type=_non_negative_int, default=1234, help="default: 1234")
-    p.add_argument("--device", type=_device, default="auto", help="auto, cpu, cuda, cuda:N")
-
-    # ------------------------------------------------------------------ pretrained
-    p = commands.add_parser(
-        "pretrained",
-        help="regenerate the shipped checkpoints from PRETRAINED_RECIPES",
-        description="Train every shipped checkpoint (or --only some) from "
-        "ntm_edu.training.PRETRAINED_RECIPES and print the wall time of each.",
-    )
-    p.add_argument("--only", nargs="+", metavar="NAME", help="recipe names, e.g. copy_ntm")
-    p.add_argument(
-        "--resume", action="store_true", help="skip finished files, continue interrupted ones"
-    )
-    p.add_argument("--list", action="store_true", help="list the recipes and exit")
-    p.add_argument("--out-dir", type=Path, help="default: the package's pretrained/ folder")
-    p.add_argument("--device", type=_device, default="auto", help="auto, cpu, cuda, cuda:N")
-    p.add_argument(
-        "--max-steps",
-        type=_positive_int,
-        help="cap each recipe's steps (smoke tests only: the files are not the shipped ones)",
-    )
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
-
-    # ------------------------------------------------------------------ handouts
-    p = commands.add_parser(
-        "handouts",
-        help="build student/teacher handouts from the notebooks",
-        description="Build handouts from the notebooks (ntm_edu.handouts.build_handouts).",
-    )
-    p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument(
-        "--edition",
-        choices=EDITIONS,
-        action="append",
-        help="student or teacher; repeat for both (default: both)",
-    )
-    p.add_argument(
-        "--format",
-        type=_format_list,
-        default=["ipynb", "html"],
-        help="comma-separated subset of ipynb,html,pdf (default: ipynb,html)",
-    )
-    for subparser in commands.choices.values():
-        subparser.set_defaults(subparser=subparser)  # so commands can report usage errors
-    return parser
+from ntm_edu._cli_outputs import CommandError  # re-exported: commands raise it
+from ntm_edu._cli_parser import EDITIONS, EVAL_OVERRIDES, THREADS_ENV, build_parser, positive_int
 
 
 # ---------------------------------------------------------------------------------- commands
@@ -206,15 +40,23 @@ def _model_kind(args: argparse.Namespace, parser: argparse.ArgumentParser) -> st
 def cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import torch
 
+    from ntm_edu._cli_outputs import FileState, interrupt_line, train_output
     from ntm_edu.tasks import make_task
     from ntm_edu.training import (
+        PRETRAINED_DIR,
         build_model,
         default_config,
         load_checkpoint,
         train,
     )
+    from ntm_edu.training.interrupts import exit_status
 
     kind = _model_kind(args, parser)
+    # Where the checkpoint goes, settled first: a run must not be lost at its first save, nor
+    # replace a finished file unasked.
+    out = train_output(
+        args.out, args.resume, f"{args.task}_{kind}.pt", args.overwrite, PRETRAINED_DIR
+    )
     config = default_config(args.task, kind)
     settings: dict[str, Any] = dict(config["train"])
     steps = args.steps if args.steps is not None else settings.pop("steps")
@@ -244,20 +86,24 @@ def cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         model, task, history = checkpoint.model, checkpoint.task, checkpoint.history
         # Resume with the run's own settings unless one is given explicitly.
         settings = {k: v for k, v in given.items() if v is not None}
-        out = args.out or args.resume
         remaining = steps - history.step
         if remaining <= 0:
             print(f"{args.resume} is already at step {history.step} >= --steps {steps}")
             return 0
-        print(f"resuming {args.resume} at step {history.step}, {remaining} steps to go")
+        print(f"resuming {args.resume} at step {history.step}, {remaining} steps to go -> {out}")
+        if checkpoint.optimizer_state is None:
+            print(
+                f"note: {args.resume} holds no optimizer state (shipped files leave it out), "
+                "so the optimizer starts afresh: the run differs from an uninterrupted one"
+            )
     else:
         task = make_task(args.task, **config["task"])
         settings.update({k: v for k, v in given.items() if v is not None})
         torch.manual_seed(settings.get("seed", 0))  # the model's initial weights
         model = build_model(kind, task, **config["model"])
         history = None
-        out = args.out or Path(f"{args.task}_{kind}.pt")
         remaining = steps
+    start, before = (history.step if history else 0), FileState.of(out)
     try:
         history = train(
             model,
@@ -270,19 +116,19 @@ def cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             checkpoint_every=args.checkpoint_every,
             **settings,
         )
-    except KeyboardInterrupt:
-        print(f"\ninterrupted; checkpoint saved to {out}; continue with --resume {out}")
-        return 130
-    curve = history.curve()
-    summary = f"trained {type(model).__name__} on {args.task}: {history.step} steps, "
-    summary += f"{history.sequences:,} sequences, {history.seconds:.0f} s"
-    if len(curve.step):
-        summary += (
-            f"; last bits/seq {curve.bits_per_sequence[-1]:.3f}, "
-            f"errors/seq {curve.bit_errors_per_sequence[-1]:.3f}"
-        )
-    print(summary)
-    print(f"saved {out}")
+        curve = history.curve()
+        summary = f"trained {type(model).__name__} on {args.task}: {history.step} steps, "
+        summary += f"{history.sequences:,} sequences, {history.seconds:.0f} s"
+        if len(curve.step):
+            summary += (
+                f"; last bits/seq {curve.bits_per_sequence[-1]:.3f}, "
+                f"errors/seq {curve.bit_errors_per_sequence[-1]:.3f}"
+            )
+        print(summary)
+        print(f"saved {out}")
+    except KeyboardInterrupt as interrupt:  # SIGINT, SIGTERM: at any moment of the run
+        print(interrupt_line(interrupt, out, before, start), file=sys.stderr)
+        return exit_status(getattr(interrupt, "signum", None))
     return 0
 
 
@@ -329,7 +175,10 @@ def cmd_evaluate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
 
 
 def cmd_pretrained(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ntm_edu.training import PRETRAINED_RECIPES, regenerate_pretrained
+    from ntm_edu._cli_outputs import FileState, pretrained_interrupt_line
+    from ntm_edu._paths import check_output_folder
+    from ntm_edu.training import PRETRAINED_DIR, PRETRAINED_RECIPES, regenerate_pretrained
+    from ntm_edu.training.interrupts import exit_status
 
     if args.list:
         for name, recipe in PRETRAINED_RECIPES.items():
@@ -342,19 +191,51 @@ def cmd_pretrained(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
                 f"unknown recipe(s) {', '.join(unknown)}; choose from: "
                 f"{', '.join(PRETRAINED_RECIPES)}"
             )
-    regenerate_pretrained(
-        names=args.only,
-        resume=args.resume,
-        folder=args.out_dir,
-        device=args.device,
-        max_steps=args.max_steps,
-        progress=not args.no_progress,
-        log=lambda line: print(line, flush=True),
-    )
+    # The installed package is written only when asked by name, and never with smoke tests.
+    if args.into_package:
+        if args.max_steps is not None:
+            raise CommandError(
+                "--max-steps makes smoke-test files, which never go into the package: use --out-dir"
+            )
+        folder = PRETRAINED_DIR
+    elif args.out_dir is not None:
+        folder = check_output_folder(args.out_dir, "--out-dir")
+        if folder.resolve() == PRETRAINED_DIR.resolve():
+            raise CommandError(
+                f"--out-dir {args.out_dir} is the package's own pretrained/ folder: say "
+                "--into-package to replace the shipped files"
+            )
+    else:
+        raise CommandError(
+            "say where the checkpoints go: --out-dir DIR, or --into-package to replace the "
+            f"shipped ones in {PRETRAINED_DIR}"
+        )
+    names = args.only or list(PRETRAINED_RECIPES)
+    files = [folder / f"{name}{suffix}" for name in names for suffix in (".pt", ".pt.part")]
+    before = {path: FileState.of(path) for path in files}
+    try:
+        regenerate_pretrained(
+            names=names,
+            resume=args.resume,
+            folder=folder,
+            device=args.device,
+            max_steps=args.max_steps,
+            progress=not args.no_progress,
+            log=lambda line: print(line, flush=True),
+            overwrite=args.overwrite,
+        )
+    except KeyboardInterrupt as interrupt:
+        print(pretrained_interrupt_line(interrupt, before), file=sys.stderr)
+        return exit_status(getattr(interrupt, "signum", None))
     return 0
 
 
 def cmd_handouts(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from ntm_edu._cli_outputs import handouts_interrupt_line, listing
+    from ntm_edu._paths import check_output_folder
+    from ntm_edu.training.interrupts import exit_status
+
+    out = check_output_folder(args.out, "--out")  # before the notebooks are converted
     try:
         from ntm_edu.handouts import build_handouts
     except ModuleNotFoundError as error:
@@ -365,10 +246,15 @@ def cmd_handouts(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
             "installation"
         ) from error
     editions = tuple(dict.fromkeys(args.edition)) if args.edition else EDITIONS
-    paths = build_handouts(args.out, editions=editions, formats=tuple(args.format))
+    before = listing(out)
+    try:
+        paths = build_handouts(out, editions=editions, formats=tuple(args.format))
+    except KeyboardInterrupt as interrupt:
+        print(handouts_interrupt_line(interrupt, out, before), file=sys.stderr)
+        return exit_status(getattr(interrupt, "signum", None))
     for path in paths:
         print(path)
-    print(f"{len(paths)} handout file(s) in {args.out}")
+    print(f"{len(paths)} handout file(s) in {out}")
     return 0
 
 
@@ -380,20 +266,66 @@ COMMANDS = {
 }
 
 
+def _set_threads(args: argparse.Namespace) -> None:
+    """One torch CPU thread unless --threads or NTM_EDU_THREADS says otherwise."""
+    if not hasattr(args, "threads"):  # a command that runs no torch (handouts)
+        return
+    threads = args.threads
+    if threads is None:
+        text = os.environ.get(THREADS_ENV, "").strip()
+        try:
+            threads = positive_int(text) if text else 1
+        except argparse.ArgumentTypeError:
+            raise CommandError(f"{THREADS_ENV} must be a positive integer, got {text!r}") from None
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def _take_signals() -> dict[int, Any]:
+    """SIGINT and SIGTERM raise a KeyboardInterrupt naming the signal while `main` runs (the
+    default SIGTERM would end the process without a word); returns the previous handlers."""
+    from ntm_edu.training.interrupts import TERMINATING_SIGNALS, raise_interrupt
+
+    previous: dict[int, Any] = {}
+    try:
+        for signum in TERMINATING_SIGNALS:
+            handler = signal.getsignal(signum)
+            if handler is not signal.SIG_IGN:
+                previous[signum] = handler
+                signal.signal(signum, raise_interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
+    return previous
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (argparse exits with 2 on bad usage)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from ntm_edu.training import CheckpointError, TrainingDiverged
+    from ntm_edu.training.interrupts import exit_status, signal_name
 
+    previous = _take_signals()
     try:
-        return COMMANDS[args.command](args, args.subparser)
-    except (CommandError, CheckpointError, TrainingDiverged, FileNotFoundError) as error:
-        print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
-        return 1
-    except ValueError as error:  # e.g. an unknown device
-        print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
-        return 1
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        from ntm_edu.training import CheckpointError, TrainingDiverged
+
+        try:
+            _set_threads(args)
+            return COMMANDS[args.command](args, args.subparser)
+        except (CommandError, CheckpointError, TrainingDiverged, FileNotFoundError) as error:
+            print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
+            return 1
+        except ValueError as error:  # e.g. an unknown device, an output path we cannot write
+            print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
+            return 1
+    except KeyboardInterrupt as interrupt:  # before or after a command's own reporting
+        signum = getattr(interrupt, "signum", None) or signal.SIGINT
+        print(f"python -m ntm_edu: interrupted ({signal_name(signum)}): nothing was saved",
+              file=sys.stderr)  # fmt: skip
+        return exit_status(signum)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

@@ -112,12 +112,32 @@ class TestAtomicSave:
             raise OSError("disk full")
 
         monkeypatch.setattr(torch, "save", crash)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(CheckpointError, match="run.pt.*not saved.*disk full.*unchanged"):
             save_checkpoint(path, model, task)
         monkeypatch.undo()
         assert path.read_bytes() == good_file.read_bytes()
         assert load_checkpoint(path).step == 6
         assert sorted(p.name for p in tmp_path.iterdir()) == ["run.pt"]  # no temp file left
+
+    def test_stale_temp_files_of_dead_processes_are_removed(self, tmp_path):
+        """SIGKILL mid-save leaves `.run.pt.<pid>.<random>.tmp`; the next save removes it, but
+        not the temp file of a save still running in another process, nor other files'."""
+        import subprocess
+        import sys
+
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()  # its pid names no process now
+        stale = tmp_path / f".run.pt.{dead.pid}.k1ll3d.tmp"
+        legacy = tmp_path / ".run.pt.x7f3k2.tmp"  # the naming before pids were added
+        running = tmp_path / f".run.pt.{os.getppid()}.busy.tmp"  # a live process
+        other = tmp_path / f".other.pt.{dead.pid}.k1ll3d.tmp"
+        for path in (stale, legacy, running, other):
+            path.write_bytes(b"half a checkpoint")
+        model, task = fresh()
+        save_checkpoint(tmp_path / "run.pt", model, task)
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+            ["run.pt", running.name, other.name]
+        )
 
 
 class TestBadFiles:

@@ -19,7 +19,7 @@ def _load(task: str, model: str):
     if not path.is_file():
         pytest.skip(
             f"{path.name} is not shipped; make it with "
-            f"`python -m ntm_edu pretrained --only {task}_{model}`"
+            f"`python -m ntm_edu pretrained --into-package --only {task}_{model}`"
         )
     torch.set_num_threads(1)
     return load_pretrained(task, model)

@@ -18,7 +18,8 @@ from ntm_edu.training import PRETRAINED_DIR, evaluate, load_pretrained
 def copy_runs():
     missing = [m for m in ("ntm", "lstm") if not (PRETRAINED_DIR / f"copy_{m}.pt").is_file()]
     if missing:
-        pytest.skip(f"copy_{missing[0]}.pt is not shipped: `python -m ntm_edu pretrained`")
+        command = "python -m ntm_edu pretrained --into-package"
+        pytest.skip(f"copy_{missing[0]}.pt is not shipped: `{command}`")
     torch.set_num_threads(1)
     return {m: load_pretrained("copy", m) for m in ("ntm", "lstm")}
 

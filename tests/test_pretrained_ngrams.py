@@ -32,7 +32,7 @@ def _require(name: str) -> None:
     if not (PRETRAINED_DIR / f"{name}.pt").is_file():
         pytest.skip(
             f"{name}.pt is not shipped in {PRETRAINED_DIR}; make it with "
-            f"`python -m ntm_edu pretrained --only {name}`"
+            f"`python -m ntm_edu pretrained --into-package --only {name}`"
         )
 
 

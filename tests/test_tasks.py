@@ -333,6 +333,44 @@ def test_invalid_overrides(name, overrides, field):
         make_task(name).sample(2, seeded(0), **overrides)
 
 
+NON_FINITE = [float("inf"), float("-inf"), float("nan")]
+
+
+@pytest.mark.parametrize("value", NON_FINITE, ids=str)
+@pytest.mark.parametrize("name", list(TASKS))
+def test_non_finite_settings_are_value_errors_naming_the_field(name, value):
+    """int(inf) raises OverflowError and int(nan) a ValueError naming nothing."""
+    for field in make_task(name).config:
+        with pytest.raises(ValueError, match=rf"^{field} must be an integer .*got {value}"):
+            make_task(name, **{field: value})
+    for field in make_task(name).override_names:
+        with pytest.raises(ValueError, match=rf"^{field} must be an integer"):
+            make_task(name).sample(2, seeded(0), **{field: value})
+    with pytest.raises(ValueError, match="^batch_size must be"):
+        make_task(name).sample(value)
+
+
+@pytest.mark.parametrize("name", list(TASKS))
+def test_nan_logits_score_nan_never_a_count(name):
+    task = make_task(name)
+    batch = task.sample(3, seeded(1))
+    logits = torch.zeros_like(batch.targets)
+    scored = batch.mask.nonzero()[0]  # one scored step of one sequence
+    logits[scored[0], scored[1], 0] = float("nan")
+    for cost in (bit_errors_per_sequence, bits_per_sequence):
+        assert math.isnan(float(cost(logits, batch))), cost.__name__
+        assert math.isnan(float(getattr(task, cost.__name__)(logits, batch))), cost.__name__
+    # A NaN where nothing is scored does not touch the error count (the bits are NaN anyway:
+    # the cross-entropy is computed before the mask).
+    logits = torch.zeros_like(batch.targets)
+    unscored = (~batch.mask).nonzero()
+    if len(unscored):
+        logits[unscored[0][0], unscored[0][1], 0] = float("nan")
+        assert float(bit_errors_per_sequence(logits, batch)) == float(
+            bit_errors_per_sequence(torch.zeros_like(logits), batch)
+        )
+
+
 @pytest.mark.parametrize("batch_size", [0, -1, 2.5, True])
 def test_invalid_batch_size(batch_size):
     with pytest.raises(ValueError, match="batch_size"):

@@ -90,10 +90,15 @@ def bit_errors_per_sequence(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
     """Wrong bits per sequence after thresholding the output probability at 0.5.
 
     This is the "cost" most public NTM code plots; a sequence is copied perfectly when it is 0.
+    A NaN logit at a scored step makes the result NaN: `nan > 0` is False, so it would
+    otherwise count as a confident 0 and give a plausible-looking count for a broken model.
     """
+    scored = batch.mask.unsqueeze(-1)  # (B, T, 1)
     predicted = (logits > 0).to(batch.targets.dtype)  # sigmoid(x) > 0.5  <=>  x > 0
-    wrong = (predicted != batch.targets) & batch.mask.unsqueeze(-1)
-    return wrong.sum().to(torch.float32) / batch.batch_size
+    wrong = (predicted != batch.targets) & scored
+    count = wrong.sum().to(torch.float32) / batch.batch_size
+    undefined = (torch.isnan(logits) & scored).any()
+    return torch.where(undefined, torch.full_like(count, float("nan")), count)
 
 
 def check_min_max(

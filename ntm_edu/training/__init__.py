@@ -9,6 +9,7 @@
 Taught in `notebooks/05_training_copy`.
 """
 
+from ntm_edu._paths import OutputPathError
 from ntm_edu.training.checkpoints import (
     FORMAT_VERSION,
     Checkpoint,
@@ -18,6 +19,7 @@ from ntm_edu.training.checkpoints import (
 )
 from ntm_edu.training.config import DEFAULT_CONFIGS, MODEL_KINDS, build_model, default_config
 from ntm_edu.training.history import Curve, History, Snapshot
+from ntm_edu.training.interrupts import TrainingInterrupted
 from ntm_edu.training.loop import (
     TRAIN_DEFAULTS,
     Callback,
@@ -54,11 +56,13 @@ __all__ = [
     "Curriculum",
     "Curve",
     "History",
+    "OutputPathError",
     "Pretrained",
     "ProbeRecorder",
     "Snapshot",
     "TrainContext",
     "TrainingDiverged",
+    "TrainingInterrupted",
     "available_pretrained",
     "build_model",
     "default_config",

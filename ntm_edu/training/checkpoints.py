@@ -1,4 +1,4 @@
-"""One-file checkpoints: versioned, saved atomically, loaded with ``weights_only=True``.
+"""One-file checkpoints: versioned, saved atomically, verified, loaded with ``weights_only=True``.
 
 A checkpoint holds everything needed to rebuild and continue a run:
 
@@ -11,18 +11,21 @@ A checkpoint holds everything needed to rebuild and continue a run:
 
 Only tensors and plain Python values are stored, so `torch.load(..., weights_only=True)` reads
 the file: loading a checkpoint never runs code from it (a pickle that names a Python class is
-refused). Saving writes a temporary file in the same folder, fsyncs it and renames it over the
-target (`os.replace` is atomic), so a crash mid-save leaves the previous checkpoint intact.
+refused). Before anything is built from a file it is verified (`verify.py`): the zip archive's
+CRC-32 checksums, the sizes in its configs, finite weights, a sane step count and generator
+state; a file that fails is refused with a `CheckpointError` naming it.
+
+Saving (`atomic.py`) writes a temporary file in the same folder, fsyncs it and renames it over
+the target (`os.replace` is atomic), so a crash or a full disk mid-save leaves the previous
+checkpoint intact and the error says so. A temporary file left by a process killed mid-save
+(SIGKILL runs no cleanup) is removed by the next save of the same file.
 
 Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import pickle
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +35,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from ntm_edu.training import verify
+from ntm_edu.training.atomic import SaveFailed, atomic_torch_save
 from ntm_edu.training.history import History, _plain
 
 __all__ = [
@@ -103,35 +108,6 @@ def _to_cpu(value: Any) -> Any:
     return value
 
 
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable; not possible (or needed) on every platform.
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _atomic_torch_save(obj: Any, path: Path) -> None:
-    """torch.save to a temp file in the same folder, fsync, then os.replace over `path`."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            torch.save(obj, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a checkpoint is an ordinary data file
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_folder(folder)
-
-
 def save_checkpoint(
     path: str | Path,
     model: nn.Module,
@@ -156,6 +132,8 @@ def save_checkpoint(
         the path written.
     Raises:
         ValueError: the model has no `config` dict or the task no `name`/`config`.
+        CheckpointError: the file could not be written (full disk, no permission, ...); a
+            previous file at `path` is left unchanged and no temporary file remains.
     """
     path = Path(path)
     config = getattr(model, "config", None)
@@ -184,7 +162,10 @@ def save_checkpoint(
         "extra": _plain(extra or {}),
         "torch_version": str(torch.__version__),
     }
-    _atomic_torch_save(payload, path)
+    try:
+        atomic_torch_save(payload, path)
+    except SaveFailed as error:
+        raise CheckpointError(path, str(error)) from error.__cause__
     return path
 
 
@@ -195,10 +176,18 @@ def _read(path: Path, map_location: torch.device) -> dict[str, Any]:
         raise CheckpointError(path, "not a file")
     # torch.save writes a zip archive; random bytes or a cut-off file lack its central
     # directory, so this catches corruption and truncation before the unpickler runs.
-    if not zipfile.is_zipfile(path):
+    try:
+        is_zip = zipfile.is_zipfile(path)
+    except zipfile.BadZipFile:  # a damaged end record ("spans multiple disks") raises
+        is_zip = False
+    if not is_zip:
         raise CheckpointError(
             path, "not a readable checkpoint (corrupt or truncated?): not a torch zip archive"
         )
+    try:
+        verify.check_archive(path)  # torch.load itself ignores the archive's checksums
+    except verify.Untrusted as error:
+        raise CheckpointError(path, str(error)) from None
     try:
         payload = torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as error:
@@ -271,9 +260,11 @@ def load_checkpoint(
     Returns:
         a `Checkpoint` with the model in eval mode on `device`.
     Raises:
-        CheckpointError: missing, corrupt, truncated or foreign file, unsupported format
-            version, unknown model class or task, or weights that do not fit the architecture.
-            The message names the file and the problem.
+        CheckpointError: missing, corrupt (a checksum fails), truncated or foreign file,
+            unsupported format version, unknown model class or task, settings outside the
+            constructors' limits or the bounds of `verify.py`, weights or optimizer state that
+            are not finite or do not fit the architecture, a bad step count or generator
+            state. The message names the file and the problem.
     """
     from ntm_edu.training.loop import pick_device
 
@@ -292,17 +283,27 @@ def load_checkpoint(
     if cls is None:
         known = ", ".join(sorted(model_classes)) or "none"
         raise CheckpointError(path, f"unknown model class {class_name!r} (known: {known})")
-    if not isinstance(model_config, dict):
-        raise CheckpointError(path, "model_config is not a dict")
+    state = payload["state_dict"]
+    task_name, task_config = payload["task_name"], payload["task_config"]
+    try:  # everything the file claims, before anything is built from it
+        verify.check_model_config(cls, model_config)
+        if not isinstance(state, dict):
+            raise verify.Untrusted("state_dict is not a dict")
+        verify.check_finite("weights", state)
+        verify.check_task_config(task_config)
+        try:
+            history = History.from_state(payload["history"])
+        except (ValueError, TypeError, KeyError, RuntimeError) as error:
+            raise verify.Untrusted(f"bad history: {error}") from None
+        verify.check_train_config(history.train_config)
+    except verify.Untrusted as error:
+        raise CheckpointError(path, str(error)) from None
     try:
         model = cls(**model_config)
     except (TypeError, ValueError) as error:
         raise CheckpointError(
             path, f"cannot build {class_name}(**{model_config!r}): {error}"
         ) from error
-    state = payload["state_dict"]
-    if not isinstance(state, dict):
-        raise CheckpointError(path, "state_dict is not a dict")
     problem = _state_dict_problem(model, state)
     if problem:
         raise CheckpointError(
@@ -315,18 +316,16 @@ def load_checkpoint(
     model.to(target)
     model.eval()
 
-    task_name, task_config = payload["task_name"], payload["task_config"]
     try:
         task = make_task(task_name, **(task_config or {}))
     except (KeyError, TypeError, ValueError) as error:
         raise CheckpointError(
             path, f"cannot rebuild task {task_name!r} with {task_config!r}: {error}"
         ) from error
-
     try:
-        history = History.from_state(payload["history"])
-    except (ValueError, TypeError, KeyError) as error:
-        raise CheckpointError(path, f"bad history: {error}") from error
+        verify.check_optimizer_state(payload.get("optimizer"), model)
+    except verify.Untrusted as error:
+        raise CheckpointError(path, str(error)) from None
     history.optimizer_state = payload.get("optimizer")
     return Checkpoint(
         path=path,

@@ -20,6 +20,7 @@ Taught in `notebooks/05_training_copy`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -287,6 +288,22 @@ class History:
         if len(lengths) > 1:
             raise ValueError("history curve columns have different lengths")
         pending = state.get("pending") or {"bits": 0.0, "errors": 0.0, "count": 0}
+        # Counts a resumed run continues from: int() would turn 2.5 into 2 and keep -5.
+        for name, low in (("step", 0), ("sequences", 0), ("log_every", 1), ("probe_every", 0)):
+            value = state.get(name, low if name != "log_every" else 10)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ValueError(f"history {name} must be an integer >= {low}, got {value!r}")
+        seconds = state["seconds"]
+        number = isinstance(seconds, int | float) and not isinstance(seconds, bool)
+        if not number or not 0 <= seconds < math.inf:
+            raise ValueError(f"history seconds must be a number >= 0, got {seconds!r}")
+        generator_state = state.get("generator_state")
+        if generator_state is not None:
+            try:  # the data stream a resume continues: accepted by a generator, or refused now
+                torch.Generator().set_state(generator_state)
+            except (TypeError, RuntimeError, ValueError) as error:
+                first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                raise ValueError(f"history generator_state is not a generator's: {first}") from None
         return cls(
             model_name=str(state.get("model_name", "")),
             task_name=str(state.get("task_name", "")),
@@ -299,7 +316,7 @@ class History:
             sequences=int(state["sequences"]),
             seconds=float(state["seconds"]),
             train_config=dict(state.get("train_config") or {}),
-            generator_state=state.get("generator_state"),
+            generator_state=generator_state,
             schedule=dict(state.get("schedule") or {}),
             pending=dict(pending),
         )

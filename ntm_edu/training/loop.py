@@ -41,7 +41,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from ntm_edu._paths import check_output_file
 from ntm_edu.training.history import History
+from ntm_edu.training.interrupts import StopOnSignal, TrainingInterrupted
 
 __all__ = [
     "TRAIN_DEFAULTS",
@@ -527,13 +529,20 @@ def train(
         callbacks: `Callback`s or plain functions called with a `TrainContext` after each step.
         history: a History to continue; None starts a new one.
         progress: show a tqdm progress bar (also off when TQDM_DISABLE is set).
-        checkpoint_path: if given, save a checkpoint there every `checkpoint_every` steps, at
-            the end, and on KeyboardInterrupt (before re-raising it).
+        checkpoint_path: if given, checked before the first step (a file path that can be
+            written), then saved every `checkpoint_every` steps, at the end, and when training
+            is interrupted: Ctrl-C (SIGINT) or SIGTERM lets the step in progress finish, saves
+            it and raises `TrainingInterrupted`; a second signal stops at once, keeping the
+            last save (see `interrupts.py`).
         checkpoint_every: steps between checkpoints (default: only at the end / interrupt).
     Returns:
         the History (the same object as `history` when one was given).
     Raises:
         TrainingDiverged: the loss or a gradient became non-finite; the update was not applied.
+        TrainingInterrupted: a KeyboardInterrupt; it says which step completed and was saved.
+            (A SIGTERM whose action was the default one ends the process after the save.)
+        OutputPathError: `checkpoint_path` cannot be written (a ValueError).
+        CheckpointError: a save failed (e.g. a full disk); the previous file is unchanged.
     """
     from tqdm.auto import tqdm
 
@@ -559,6 +568,8 @@ def train(
         from ntm_edu.tasks.base import check_int_range
 
         check_int_range("checkpoint_every", checkpoint_every, 1)
+    if checkpoint_path is not None:  # before any work, not when the first save fails
+        checkpoint_path = check_output_file(checkpoint_path, "checkpoint_path")
     curriculum_ = _as_curriculum(settings["curriculum"])
     settings["curriculum"] = None if curriculum_ is None else curriculum_.to_dict()
     settings["optimizer"] = str(settings["optimizer"]).lower()
@@ -605,12 +616,16 @@ def train(
 
     ctx = TrainContext(model, task, history, target, opt, settings)
 
+    last_saved: int | None = None  # the step of this call's latest successful save
+
     def save(path: str | Path) -> None:
         from ntm_edu.training.checkpoints import save_checkpoint
 
+        nonlocal last_saved
         history.generator_state = generator.get_state()
         history.optimizer_state = opt.state_dict()
         save_checkpoint(path, model, task, history, optimizer=opt)
+        last_saved = history.step
 
     bar = tqdm(
         total=steps,
@@ -621,11 +636,15 @@ def train(
     )
     smooth_bits = smooth_errors = None
     step, state_before = history.step, generator.get_state()
-    for hook in hooks:
-        hook.on_train_begin(ctx)
-    clock = time.perf_counter()
+    updating = False  # from opt.step() until the step is booked: not a state to save
+    stop = StopOnSignal(saves=checkpoint_path is not None).install()  # stop between steps
     try:
+        for hook in hooks:
+            hook.on_train_begin(ctx)
+        clock = time.perf_counter()
         for _ in range(steps):
+            if stop.requested:
+                break
             state_before = generator.get_state()
             step = history.step + 1
             overrides: dict[str, Any] = {}
@@ -648,8 +667,9 @@ def train(
                 nn.utils.clip_grad_value_(model.parameters(), settings["clip"])
             if settings["clip_norm"] is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), settings["clip_norm"])
+            updating = True
             opt.step()
-            history.step = step  # counted at once: an interrupt after this keeps the step
+            history.step = step
             history.sequences += batch.batch_size
 
             with torch.no_grad():
@@ -665,6 +685,7 @@ def train(
             if step % settings["log_every"] == 0 and history.flush():
                 for hook in hooks:
                     hook.on_log(ctx)
+            updating = False
             for hook in hooks:
                 hook.on_step_end(ctx)
 
@@ -685,22 +706,45 @@ def train(
             clock = time.perf_counter()  # callbacks and saving are not training time
             if ctx.stop:
                 break
-    except KeyboardInterrupt:
-        # If the interrupt landed mid-step, `state_before` rewinds the data stream to it.
-        if history.step < step:
+        if stop.requested:  # a signal: the step in progress was finished, now keep it
+            if checkpoint_path is not None and history.step > 0:
+                save(checkpoint_path)
+        else:
+            for hook in hooks:
+                hook.on_train_end(ctx)
+            if checkpoint_path is not None:
+                save(checkpoint_path)
+    except KeyboardInterrupt as interrupt:
+        # Raised inside a step: by a callback, a second signal, or outside the main thread.
+        # Before opt.step() only the data stream moved (`state_before` rewinds it); during
+        # the update the weights may be half-changed, and a second signal means "at once":
+        # then the last save is what remains.
+        if history.step < step and not updating:
             generator.set_state(state_before)
-        if checkpoint_path is not None:
+        if checkpoint_path is not None and history.step > 0 and not (updating or stop.forced):
             save(checkpoint_path)
-        raise
+        raise _interrupted(history.step, checkpoint_path, last_saved, stop) from interrupt
     finally:
         bar.close()
+        stop.restore()
         history.generator_state = generator.get_state()
         history.optimizer_state = opt.state_dict()
-    for hook in hooks:
-        hook.on_train_end(ctx)
-    if checkpoint_path is not None:
-        save(checkpoint_path)
+    if stop.requested:  # also when the signal came during the final save, which completed
+        stop.end_process_if_default()  # SIGTERM's default action, now that the file is safe
+        raise _interrupted(history.step, checkpoint_path, last_saved, stop)
     return history
+
+
+def _interrupted(
+    step: int, path: Path | None, saved_step: int | None, stop: StopOnSignal
+) -> TrainingInterrupted:
+    return TrainingInterrupted(
+        step,
+        checkpoint=path if saved_step is not None else None,
+        saved_step=saved_step,
+        signum=stop.signum,
+        checkpoint_path=path,
+    )
 
 
 # ---------------------------------------------------------------------------------- evaluate

@@ -24,6 +24,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from ntm_edu._paths import check_output_folder
 from ntm_edu.training.checkpoints import load_checkpoint, save_checkpoint
 from ntm_edu.training.config import MODEL_KINDS, build_model, default_config
 from ntm_edu.training.history import History
@@ -180,7 +181,7 @@ def load_pretrained(
     if not path.is_file():
         present = ", ".join(available_pretrained(folder)) or "none"
         hint = (
-            f"make it with `python -m ntm_edu pretrained --only {name}`"
+            f"make it with `python -m ntm_edu pretrained --only {name} --into-package`"
             if name in PRETRAINED_RECIPES
             else f"there is no recipe for it (recipes: {', '.join(PRETRAINED_RECIPES)})"
         )
@@ -247,23 +248,31 @@ def regenerate_pretrained(
     max_steps: int | None = None,
     progress: bool = True,
     log=print,
+    overwrite: bool = False,
 ) -> list[Path]:
     """Train the checkpoints of `PRETRAINED_RECIPES` (all, or `names`) and write them.
 
     Each run saves a resumable work file ``<name>.pt.part`` every few hundred steps; the
     finished file ``<name>.pt`` is written (without optimizer state) when the run ends, and the
     work file removed. With `resume`, finished files are skipped and work files continued.
+    Everything is checked before the first step: the folder must be writable, and files
+    already there are only replaced with `overwrite`.
 
     Args:
         names: recipe names (default: all).
         resume: skip finished files and continue interrupted ones instead of starting over.
-        folder: where to write (default: the package's `PRETRAINED_DIR`).
+        folder: where to write; required. Pass `PRETRAINED_DIR` to replace the shipped files
+            inside the package (never with `max_steps`).
         device: training device.
         max_steps: cap each recipe's steps (smoke tests; the result is then not the recipe's).
         progress: show progress bars.
         log: where to print one line per checkpoint (with its wall time).
+        overwrite: retrain and replace finished and work files already in `folder`.
     Returns:
         the paths of the finished files.
+    Raises:
+        ValueError: an unknown name, no folder, smoke-test files aimed at the package, files
+            in the way (without `resume` or `overwrite`), or a folder that cannot be written.
     """
     from ntm_edu.tasks import make_task
     from ntm_edu.training.loop import train
@@ -274,7 +283,30 @@ def regenerate_pretrained(
         raise ValueError(
             f"unknown pretrained name(s) {unknown}; recipes: {', '.join(PRETRAINED_RECIPES)}"
         )
-    folder = Path(folder) if folder is not None else PRETRAINED_DIR
+    if folder is None:
+        raise ValueError(
+            "regenerate_pretrained needs a folder: PRETRAINED_DIR replaces the shipped "
+            f"checkpoints ({PRETRAINED_DIR}), any other folder keeps them"
+        )
+    folder = check_output_folder(folder, "folder")
+    if max_steps is not None and folder.resolve() == PRETRAINED_DIR.resolve():
+        raise ValueError(
+            "max_steps makes smoke-test files, which never go into the package's pretrained/ "
+            "folder: choose another folder"
+        )
+    if not overwrite:
+        kept = {".pt": "finished", ".pt.part": "work"} if not resume else {}
+        present = [
+            f"{name}{suffix} ({kind})"
+            for name in names
+            for suffix, kind in kept.items()
+            if (folder / f"{name}{suffix}").exists()
+        ]
+        if present:
+            raise ValueError(
+                f"{folder} already holds {', '.join(present)}: resume (--resume) skips finished "
+                "files and continues work files, overwrite (--overwrite) retrains and replaces them"
+            )
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name in names:
