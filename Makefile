@@ -12,7 +12,7 @@ NB ?=
 
 export PYTHONHASHSEED := 0
 
-.PHONY: setup browser lab test lint unit notebooks sync handouts pretrained bench clean
+.PHONY: setup browser lab student test lint unit notebooks sync handouts pretrained bench clean
 
 setup: $(STAMP)
 
@@ -32,9 +32,15 @@ browser:
 	    || echo "note: could not install chromium; the browser test will be skipped"; \
 	else echo "note: chromium/chromedriver not found; the browser test will be skipped"; fi
 
-## Open the course in JupyterLab (the main job).
+## Open the course in JupyterLab (the main job): the student copies, in workspace/ (git-ignored;
+## files already there are the student's own and are never overwritten).
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/python -m ntm_edu.student workspace workspace
+	$(BIN)/jupyter lab workspace/
+
+## Regenerate student/ (the committed student copies) from the executed notebooks/.
+student: setup
+	$(BIN)/python -m ntm_edu.student build
 
 ## Every test: lint, formatting, unit/learning tests, strict nbval on every notebook, pairing.
 test: setup browser
@@ -68,4 +74,4 @@ bench: setup
 	$(BIN)/python benchmarks/convergence.py
 
 clean:
-	rm -rf $(VENV) handouts .pytest_cache .ruff_cache
+	rm -rf $(VENV) handouts .pytest_cache .ruff_cache  # never workspace/: a student's work

@@ -52,9 +52,7 @@ def data():
 def arrow_steps(ax) -> list[float]:
     """x positions of the arrows (annotations with an arrow patch) drawn on one axes."""
     return sorted(
-        a.xy[0]
-        for a in ax.texts
-        if getattr(a, "arrow_patch", None) is not None and a.get_visible()
+        a.xy[0] for a in ax.texts if getattr(a, "arrow_patch", None) is not None and a.get_visible()
     )
 
 
