@@ -549,3 +549,29 @@ def test_pdf_keeps_the_end_of_long_code_lines(course, tmp_path):
         check=True,
     ).stdout
     assert "TAIL-OF-A-LONG-LINE" in text, "the end of a 170-character code line was cut off"
+
+
+def _smallest_text_px(figure, dpi: float) -> float:
+    sizes = [
+        text.get_fontsize()
+        for text in figure.findobj(lambda artist: hasattr(artist, "get_fontsize"))
+        if text.get_visible() and text.get_text().strip()
+    ]
+    return min(sizes) * dpi / 72
+
+
+def test_fallback_frames_have_readable_text():
+    """Text of at least 9 px in every static frame (60 dpi frames gave ~5 px)."""
+    from ntm_edu import widgets as course_widgets
+    from ntm_edu.widgets.base import FALLBACK_DPI
+
+    addressing = course_widgets.addressing_explorer()
+    addressing.static_fallback()
+    frames = [plot.figure for (_, dpi), plot in addressing._plots.items() if dpi == FALLBACK_DPI]
+    assert frames, "the fallback draws on plots at the fallback resolution"
+    for figure in frames:
+        assert figure.dpi == FALLBACK_DPI
+        assert _smallest_text_px(figure, figure.dpi) >= 9
+    tasks = course_widgets.task_explorer("copy")
+    figure = tasks.render_function(**tasks.values)  # saved at FALLBACK_DPI in the fallback
+    assert _smallest_text_px(figure, FALLBACK_DPI) >= 9

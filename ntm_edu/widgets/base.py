@@ -30,7 +30,10 @@ __all__ = ["Explorer", "PlotExplorer", "STATIC_FALLBACK_KEY", "with_static_fallb
 # Output-metadata key holding the static HTML fallback of a widget view.
 STATIC_FALLBACK_KEY = "ntm_edu/static_fallback"
 FALLBACK_FRAMES = 4  # frames in an automatic fallback: enough to see the trend, small on disk
-FALLBACK_DPI = 60  # low resolution keeps a stored notebook small (a frame is ~5-15 kB)
+# The smallest text in the figures is 7 pt (row labels, printed bits): at 96 dpi that is 9.3 px,
+# readable on screen and paper (60 dpi gave ~5 px). A frame is ~15-40 kB.
+FALLBACK_DPI = 96
+SMALLEST_FONT_PT = 7
 FALLBACK_STYLES = ("grid", "animation")
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
