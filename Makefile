@@ -3,9 +3,11 @@
 
 PYTHON ?= python3
 VENV ?= .venv
-# The PyTorch requirement installed first. The pin takes the CPU build on the course machines;
-# override it for your own, e.g. `make lab TORCH_SPEC="torch>=2.1"` (a CUDA build on Linux).
+# The PyTorch requirement installed first, from PyTorch's CPU-only wheel index when it answers
+# (Linux; tools/install_torch.py falls back to pip's own index with a note). Other builds:
+# e.g. `make lab TORCH_INDEX= TORCH_SPEC="torch>=2.1"` (pip's index: CUDA on Linux).
 TORCH_SPEC ?= torch==2.13.0
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ntm-edu-installed
 NB ?=
@@ -19,7 +21,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
+	$(BIN)/python tools/install_torch.py "$(TORCH_SPEC)" --index "$(TORCH_INDEX)"
 	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"
 	@touch $(STAMP)
 
