@@ -575,3 +575,29 @@ def test_fallback_frames_have_readable_text():
     tasks = course_widgets.task_explorer("copy")
     figure = tasks.render_function(**tasks.values)  # saved at FALLBACK_DPI in the fallback
     assert _smallest_text_px(figure, FALLBACK_DPI) >= 9
+
+
+def test_displaying_an_explorer_publishes_its_fallback_on_either_ipywidgets_line(monkeypatch):
+    """ipywidgets 8 displays through `_repr_mimebundle_`, 7.x (Colab's) through
+    `_ipython_display_`: either way the view and the fallback metadata are published."""
+    import IPython.display
+    from IPython.core.formatters import DisplayFormatter
+
+    from ntm_edu.widgets.base import MIMEBUNDLE_DISPLAY
+
+    explorer = _explorer()
+    assert MIMEBUNDLE_DISPLAY == (int(widgets.__version__.split(".")[0]) >= 8)
+    if MIMEBUNDLE_DISPLAY:
+        data, metadata = DisplayFormatter().format(explorer)
+    else:
+        published = []
+        monkeypatch.setattr(
+            IPython.display, "display", lambda data, **kwargs: published.append((data, kwargs))
+        )
+        explorer._ipython_display_()
+        ((data, kwargs),) = published
+        assert kwargs.get("raw") is True
+        metadata = kwargs["metadata"]
+    assert data[WIDGET_VIEW]["model_id"] == explorer.model_id
+    assert data["text/plain"] == repr(explorer)
+    assert "data:image/png" in metadata[STATIC_FALLBACK_KEY]["text/html"]
