@@ -268,15 +268,19 @@ MARK_EXPLORERS = (
 const marked = [];
 const images = [...panel.querySelectorAll('.jp-OutputArea-output .widget-image')];
 for (const image of images) {
-  const handle = image.parentElement.querySelector('.noUi-handle');
+  // An explorer's first slider handle, or else its first dropdown (e.g. a context picker).
+  const handle = image.parentElement.querySelector('.noUi-handle')
+    || image.parentElement.querySelector('select');
   if (!handle) continue;
   const index = marked.length;
+  const select = handle.tagName === 'SELECT';
   image.setAttribute('data-ntm-test', 'image-' + index);
   handle.setAttribute('data-ntm-test', 'handle-' + index);
   const title = image.parentElement.querySelector('b');
-  marked.push({value: +handle.getAttribute('aria-valuenow'),
-               min: +handle.getAttribute('aria-valuemin'),
-               max: +handle.getAttribute('aria-valuemax'),
+  marked.push({value: select ? handle.selectedIndex : +handle.getAttribute('aria-valuenow'),
+               min: select ? 0 : +handle.getAttribute('aria-valuemin'),
+               max: select ? handle.options.length - 1 : +handle.getAttribute('aria-valuemax'),
+               kind: select ? 'dropdown' : 'slider',
                title: title ? title.textContent : '?'});
 }
 return marked;
@@ -302,6 +306,13 @@ if (!image.__ntmTimed) {
   });
 }
 return true;
+"""
+
+SELECT_STEP = """
+const select = document.querySelector('[data-ntm-test=handle-' + arguments[0] + ']');
+window.__ntmStart = performance.now();
+select.selectedIndex += arguments[1];
+select.dispatchEvent(new Event('change', {bubbles: true}));
 """
 
 RUN_STATE = (
@@ -446,7 +457,11 @@ def _measure_moves(driver: WebDriver, index: int, slider: dict[str, Any]) -> lis
     """Press an arrow key MOVES times on explorer `index`'s slider (right, and back left from
     the end of the range); the times in ms from each key press to the new picture."""
     handle = f"[data-ntm-test=handle-{index}]"
-    position = f"return document.querySelector('{handle}').getAttribute('aria-valuenow');"
+    element = f"document.querySelector('{handle}')"
+    position = (
+        f"return {element}.tagName === 'SELECT' ? {element}.selectedIndex"
+        f" : {element}.getAttribute('aria-valuenow');"
+    )
     right = slider["value"] < slider["max"]
     times = []
     for _ in range(MOVES):
@@ -456,7 +471,10 @@ def _measure_moves(driver: WebDriver, index: int, slider: dict[str, Any]) -> lis
         elif not right and now <= slider["min"]:
             right = True
         driver.script(INSTALL_TIMER, index)
-        driver.keys(handle, ARROW_RIGHT if right else ARROW_LEFT)
+        if slider["kind"] == "dropdown":  # pick the next option, as a click in the list does
+            driver.script(SELECT_STEP, index, 1 if right else -1)
+        else:
+            driver.keys(handle, ARROW_RIGHT if right else ARROW_LEFT)
         try:
             elapsed = _wait(
                 "the new picture",
@@ -502,14 +520,14 @@ def test_student_view_and_explorers_follow_the_hand(lab, browser, tmp_path, stem
         _run_all(browser)
         _wait(f"every cell of {stem} to run", lambda: _all_cells_ran(browser), RUN_TIMEOUT_S, 0.5)
         assert browser.script(STUDENT_VIEW)["pass"] == 0, "a check passed on the stubs"
-        sliders = _wait("explorers with sliders", lambda: browser.script(MARK_EXPLORERS), 20)
+        sliders = _wait("explorers with controls", lambda: browser.script(MARK_EXPLORERS), 20)
         allowed = _allowed_ms()
         for index, slider in enumerate(sliders):
             times = _measure_moves(browser, index, slider)
             assert len(times) >= MOVES - 3, f"{slider['title']}: only {len(times)} moves redrew"
             median = statistics.median(times)
             print(
-                f"{stem} | {slider['title']} | median {median:.0f} ms "
+                f"{stem} | {slider['title']} ({slider['kind']}) | median {median:.0f} ms "
                 f"(min {min(times):.0f}, max {max(times):.0f}, {len(times)} moves; "
                 f"allowed {allowed:.0f} ms)"
             )
