@@ -28,8 +28,19 @@ TIMING_CELL = f"""
 import gc, json, statistics
 from ntm_edu.widgets.base import Explorer, fallback_values
 
+def explorers():
+    found = []
+    for thing in gc.get_objects():
+        try:
+            if isinstance(thing, Explorer):
+                found.append(thing)
+        except ReferenceError:  # a dead weak proxy
+            pass
+    return found
+
+
 rows = []
-for explorer in [o for o in gc.get_objects() if isinstance(o, Explorer)]:
+for explorer in explorers():
     worst = None
     for name, control in explorer.controls.items():
         if getattr(control, "disabled", False):

@@ -23,7 +23,7 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from ntm_edu.viz.base import animation_html, figure_to_png, small_multiples
+from ntm_edu.viz.base import animation_html, figure_to_png_fast, small_multiples
 
 __all__ = ["Explorer", "PlotExplorer", "STATIC_FALLBACK_KEY", "with_static_fallback"]
 
@@ -213,7 +213,7 @@ class Explorer(widgets.VBox):
     def redraw(self) -> None:
         start = time.perf_counter()
         picture = self.render()
-        self.image.value = picture if isinstance(picture, bytes) else figure_to_png(picture)
+        self.image.value = picture if isinstance(picture, bytes) else figure_to_png_fast(picture)
         self.last_render_ms = (time.perf_counter() - start) * 1000
 
     def _on_change(self, _change: Any) -> None:
