@@ -257,7 +257,7 @@ def test_inference_explorer_updates_artists_instead_of_rebuilding(data):
         )
     explorer.controls["start"].value = 7
     assert explorer.plot is plot and plot.start == 7
-    assert len(explorer._plots) == 2  # the whole-sequence plot and the zoomed one
+    assert len(explorer._plots) == 4  # whole and zoomed, each with and without differences
 
 
 def test_inference_explorer_validates(data):

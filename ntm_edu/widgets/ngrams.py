@@ -90,6 +90,10 @@ class NGramInferenceExplorer(PlotExplorer):
             "Dynamic N-gram inference",
             fallback=("sequence", list(range(min(count, 4)))),
         )
+        for zoom in (False, True):  # lay out every view now: a first tick is a lookup too
+            for differences in (False, True):
+                state = self.compute(**{**self.values, "zoom": zoom, "differences": differences})
+                self._plot(self._key(state), None)
 
     def compute(self, sequence: int, zoom: bool, start: int, differences: bool) -> dict[str, Any]:
         window = (int(start), int(start) + self.zoom_width) if zoom else (0, self.length)
