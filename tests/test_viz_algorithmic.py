@@ -275,3 +275,25 @@ def test_check_reports_a_stub():
         raise NotImplementedError
 
     assert "not implemented" in check_repeat_copy_targets(stub).message
+
+
+def test_sort_explorer_moves_only_its_rings():
+    import io
+
+    from PIL import Image
+
+    from ntm_edu.viz.base import figure_to_png
+
+    def differing(a, b):
+        pa, pb = (np.asarray(Image.open(io.BytesIO(x)).convert("RGB"), float) for x in (a, b))
+        return int((np.abs(pa - pb).max(axis=2) > 60).sum())
+
+    p = np.linspace(1, -1, 8)
+    explorer = sort_explorer(p, 3 * p + 10, np.arange(6.0) + 4)
+    plot = explorer.plot
+    for step in (2, 5):
+        before = figure_to_png(explorer.render_function(**explorer.values))
+        explorer.controls["output_step"].value = step
+        assert explorer.plot is plot
+        fresh = figure_to_png(explorer.render_function(**explorer.values))
+        assert differing(explorer.image.value, fresh) * 3 < differing(explorer.image.value, before)

@@ -292,7 +292,7 @@ def sort_explorer(
     write_locations: Any,
     read_locations: Any,
     title: str = "Priority sort: where each vector was written, and the read order",
-) -> Explorer:
+) -> SortExplorer:
     """A slider over output steps j: marks the j-th highest priority and where step j read.
 
     Args:
@@ -310,9 +310,34 @@ def sort_explorer(
         )
     }
 
-    def render(output_step: int) -> Figure:
-        return plot_write_vs_priority(
-            priorities, write_locations, read_locations, highlight=int(output_step)
-        )
+    return SortExplorer(priorities, write_locations, read_locations, controls, title)
 
-    return Explorer(render, controls, title=title)
+
+class SortExplorer(PlotExplorer):
+    """Output steps of a priority-sort episode: the figure is drawn once and a move only
+    moves the two highlight rings. Built by `sort_explorer`."""
+
+    def __init__(self, priorities, write_locations, read_locations, controls, title):
+        self.arrays = (priorities, write_locations, read_locations)
+        self.order = np.argsort(-priorities)
+        self._init_explorer(controls, title)
+
+    def compute(self, output_step: int) -> dict[str, Any]:
+        return {"output_step": int(output_step)}
+
+    def _static(self, state: dict[str, Any]) -> Figure:
+        return plot_write_vs_priority(*self.arrays, highlight=state["output_step"])
+
+    def _make_plot(self, key: Any, dpi: float | None) -> LiveFigure:
+        figure = self._static({"output_step": 0})
+        rings = [figure.axes[0].collections[1], figure.axes[1].collections[0]]
+        return LiveFigure(figure, rings, dpi)
+
+    def _show(self, plot: LiveFigure, state: dict[str, Any]) -> None:
+        priorities, writes, reads = self.arrays
+        step = state["output_step"]
+        chosen = self.order[step]
+        left, right = plot._tracked
+        left.set_offsets([[priorities[chosen], writes[chosen]]])
+        right.set_offsets([[step, reads[step]]])
+        plot.changed()
