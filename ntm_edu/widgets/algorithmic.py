@@ -239,6 +239,8 @@ class WeightingExplorer(PlotExplorer):
         self.time_slider, self.rows = time_slider, rows
         keys = list(episodes)
         self._init_explorer(controls, title, fallback=(name, keys[:4]))
+        for key in keys:  # lay out every episode's figure now: switching is then a redraw
+            self._plot(key, None)
 
     def compute(self, **values: Any) -> dict[str, Any]:
         key = values[self.name]
