@@ -38,7 +38,7 @@ browser:
 ## files already there are the student's own and are never overwritten).
 lab: setup
 	$(BIN)/python -m ntm_edu.student workspace workspace
-	$(BIN)/jupyter lab workspace/
+	$(BIN)/jupyter lab workspace/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 ## Regenerate student/ (the committed student copies) from the executed notebooks/.
 student: setup
