@@ -3,23 +3,25 @@
 
 PYTHON ?= python3
 VENV ?= .venv
-# The PyTorch requirement installed first. The pin takes the CPU build on the course machines;
-# override it for your own, e.g. `make lab TORCH_SPEC="torch>=2.1"` (a CUDA build on Linux).
+# The PyTorch requirement installed first, from PyTorch's CPU-only wheel index when it answers
+# (Linux; tools/install_torch.py falls back to pip's own index with a note). Other builds:
+# e.g. `make lab TORCH_INDEX= TORCH_SPEC="torch>=2.1"` (pip's index: CUDA on Linux).
 TORCH_SPEC ?= torch==2.13.0
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ntm-edu-installed
 NB ?=
 
 export PYTHONHASHSEED := 0
 
-.PHONY: setup browser lab test fast lint format unit notebooks sync handouts pretrained bench clean
+.PHONY: setup browser lab student test fast lint format unit notebooks sync handouts pretrained bench clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
+	$(BIN)/python tools/install_torch.py "$(TORCH_SPEC)" --index "$(TORCH_INDEX)"
 	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"
 	@touch $(STAMP)
 
@@ -32,9 +34,15 @@ browser:
 	    || echo "note: could not install chromium; the browser test will be skipped"; \
 	else echo "note: chromium/chromedriver not found; the browser test will be skipped"; fi
 
-## Open the course in JupyterLab (the main job).
+## Open the course in JupyterLab (the main job): the student copies, in workspace/ (git-ignored;
+## files already there are the student's own and are never overwritten).
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/python -m ntm_edu.student workspace workspace
+	$(BIN)/jupyter lab workspace/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+
+## Regenerate student/ (the committed student copies) from the executed notebooks/.
+student: setup
+	$(BIN)/python -m ntm_edu.student build
 
 ## Every test: lint, formatting, unit/learning tests, strict nbval on every notebook, pairing;
 ## then strict nbval again under two other sets of CPU kernels (tools/run_tests.py says why).
@@ -79,4 +87,4 @@ bench: setup
 	$(BIN)/python benchmarks/convergence.py
 
 clean:
-	rm -rf $(VENV) handouts .pytest_cache .ruff_cache
+	rm -rf $(VENV) handouts .pytest_cache .ruff_cache  # never workspace/: a student's work

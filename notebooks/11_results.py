@@ -306,7 +306,8 @@ def my_bits_per_sequence(logits, targets, mask):
 
 
 # %%
-if "copy_ntm" in runs:
+result = check_bits_per_sequence(my_bits_per_sequence)
+if result and "copy_ntm" in runs:  # only a function that passes the check is used here
     copy_run = runs["copy_ntm"]
     batch = copy_run.task.sample(100, generator=torch.Generator().manual_seed(EVAL_SEED))
     with torch.no_grad():
@@ -314,4 +315,4 @@ if "copy_ntm" in runs:
     mine = float(my_bits_per_sequence(logits, batch.targets, batch.mask))
     package = float(copy_run.task.bits_per_sequence(logits, batch))
     print("the same as the package on 100 held-out copy sequences:", abs(mine - package) < 1e-3)
-check_bits_per_sequence(my_bits_per_sequence)
+result

@@ -13,10 +13,16 @@ import html
 import inspect
 import os
 import random
+import re
 import textwrap
 from typing import Any
 
 __all__ = ["SourceView", "expect", "show_source", "setup_notebook"]
+
+# show_source's box: light in every theme (Pygments' default style is designed for it).
+SOURCE_BACKGROUND = "#f8f8f8"
+SOURCE_COLOR = "#1f2328"  # untokenised names would otherwise take a dark theme's light text
+CAPTION_COLOR = "#555555"
 
 
 class SourceView:
@@ -35,18 +41,38 @@ class SourceView:
         return f"# {self.path}\n{self.source}"
 
     def _repr_html_(self) -> str:
+        """Highlighted source in a light box of its own (background *and* text colour set),
+        so it reads the same in JupyterLab's light and dark themes and in print; every token
+        colour of Pygments' default style has a contrast of at least 4.5 on that background."""
         try:
             from pygments import highlight
             from pygments.formatters import HtmlFormatter
             from pygments.lexers import PythonLexer
         except ImportError:  # pragma: no cover - pygments ships with IPython
-            body = f"<pre>{html.escape(self.source)}</pre>"
+            body = f"<pre style=''>{html.escape(self.source)}</pre>"
         else:
-            formatter = HtmlFormatter(noclasses=True, style="default")
+            formatter = HtmlFormatter(noclasses=True, style="default", nobackground=True)
             body = highlight(self.source, PythonLexer(), formatter)
+        # JupyterLab styles every <pre> and <code> of rendered HTML with the theme's colours
+        # (light text in a dark theme): inline styles on them win over those rules.
+        body = re.sub(
+            r"<pre style=(['\"])",
+            lambda m: (
+                f"<pre style={m[1]}background:{SOURCE_BACKGROUND};color:{SOURCE_COLOR};"
+                "margin:0;white-space:pre-wrap;"
+            ),
+            body,
+            count=1,
+        )
         path = html.escape(self.path)
-        caption = f"<div style='color:#666;font-size:85%'>from <code>{path}</code></div>"
-        return caption + body
+        caption = (
+            f"<div style='color:{CAPTION_COLOR};font-size:85%'>from "
+            f"<code style='background:transparent;color:inherit'>{path}</code></div>"
+        )
+        return (
+            f"<div class='ntm-edu-source' style='background:{SOURCE_BACKGROUND};"
+            f"color:{SOURCE_COLOR};padding:4px 8px;border-radius:3px'>{caption}{body}</div>"
+        )
 
 
 def show_source(obj: Any) -> SourceView:

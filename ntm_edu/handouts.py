@@ -1,12 +1,17 @@
 """Course notebooks -> student and teacher handouts: ipynb, self-contained HTML, PDF if possible.
 
 The input is the committed, executed `notebooks/NN_topic.ipynb` (not re-run unless
-`execute=True`: CI already checks that the stored outputs match a fresh run). Per edition:
+`execute=True`: CI already checks that the stored outputs match a fresh run). Per edition
+(`ntm_edu.editions.make_edition`):
 
 - **teacher**: every cell with its outputs.
 - **student**: cells tagged `solution` are removed; cells tagged `exercise` keep their source but
   lose their outputs; every code cell after a solution that calls a `check_*` helper loses its
   outputs too (it would print PASS for the reference answer).
+
+Both editions lose `# NBVAL_*` markers and stale progress bars. In HTML, links to another
+course notebook (`03_addressing.ipynb#...`) point at its page (`03_addressing.html#...`), and
+code wraps instead of running off a printed page.
 
 Formats: `ipynb` (opens in Jupyter, runs as is), `html` (one self-contained page per notebook:
 figures are inline base64 PNGs, with a table of contents built from the notebook's headings,
@@ -28,8 +33,8 @@ but never output metadata, and PNG bytes drawn by matplotlib differ between buil
 other freetype/zlib versions (pip wheels versus conda-forge). Metadata keeps the notebook tests
 independent of those bytes and needs no nbval configuration. The builder turns the fallback
 into a `text/html` output (in the ipynb handouts too, so a handout opened without a kernel
-shows pictures instead of "model not found"). Widget outputs without a fallback (e.g. tqdm
-progress bars) keep only their plain-text form.
+shows pictures instead of "model not found"). Widget outputs without a fallback (tqdm
+progress bars, whose stored text is their first frame) are left out.
 
 The build is deterministic: the same notebooks give byte-identical ipynb and HTML files.
 
@@ -39,20 +44,19 @@ Not taught in a notebook: this is the instructors' tool (README, "For instructor
 
 from __future__ import annotations
 
-import copy
 import html
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from ntm_edu.widgets.base import STATIC_FALLBACK_KEY, WIDGET_VIEW
+from ntm_edu.editions import EDITIONS, _choices, make_edition
 
 __all__ = [
     "EDITIONS",
@@ -63,11 +67,12 @@ __all__ = [
     "find_pdf_converter",
 ]
 
-EDITIONS = ("student", "teacher")
 FORMATS = ("ipynb", "html", "pdf")
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-CHECK_CALL = re.compile(r"\bcheck_\w*\s*\(")
+# A relative link to another course notebook (optionally to a heading in it): in HTML it
+# must point at that notebook's page.
+NOTEBOOK_LINK = re.compile(r"""href=(["'])(\d\d_[\w-]+)\.ipynb(#[^"']*)?\1""")
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 NAV_MARKER = "<!--ntm-edu-nav-->"
 FOOTER_MARKER = "<!--ntm-edu-footer-->"
@@ -88,7 +93,11 @@ HANDOUT_CSS = """
 .jp-Cell.celltag_solution { border-left: 4px solid #2a9d4b; }
 .jp-Cell.celltag_solution::before { content: "Solution"; color: #2a9d4b; font-weight: bold;
   font-family: var(--jp-ui-font-family, sans-serif); font-size: 12px; padding-left: 8px; }
-@media print { .ntm-nav { display: none; } }
+/* Code never runs off the page: long lines wrap (the PDFs cut them at ~76 characters). */
+.jp-InputArea-editor pre, .jp-RenderedText pre, .highlight pre {
+  white-space: pre-wrap; overflow-wrap: anywhere; }
+@media print { .ntm-nav { display: none; }
+  .jp-InputArea-editor, .jp-OutputArea-output { overflow: visible !important; } }
 </style>
 """
 
@@ -106,20 +115,6 @@ TEMPLATE_NAME = "ntm_edu_handout.html.j2"
 
 
 # --- arguments -------------------------------------------------------------------------------
-def _choices(argument: str, given: str | Iterable[str], allowed: Sequence[str]) -> tuple[str, ...]:
-    """Normalise `given` ("a,b" or an iterable of names) to a tuple, or raise a clear ValueError."""
-    items = given.split(",") if isinstance(given, str) else list(given)
-    names = tuple(dict.fromkeys(str(item).strip().lower() for item in items if str(item).strip()))
-    if not names:
-        raise ValueError(f"{argument} must name at least one of {', '.join(allowed)}")
-    unknown = [name for name in names if name not in allowed]
-    if unknown:
-        raise ValueError(
-            f"unknown {argument} {', '.join(map(repr, unknown))}: choose from {', '.join(allowed)}"
-        )
-    return names
-
-
 def _notebook_paths(notebooks: Iterable[str | Path] | None, source_dir: Path) -> list[Path]:
     if notebooks is None:
         if not source_dir.is_dir():
@@ -139,74 +134,6 @@ def _notebook_paths(notebooks: Iterable[str | Path] | None, source_dir: Path) ->
     if not paths:
         raise ValueError("notebooks is empty: pass None for every notebook in source_dir")
     return paths
-
-
-# --- editions --------------------------------------------------------------------------------
-def _tags(cell: Any) -> set[str]:
-    return set(cell.get("metadata", {}).get("tags", []))
-
-
-def _clear(cell: Any) -> None:
-    cell.outputs = []
-    cell.execution_count = None
-
-
-def _static_output(output: Any) -> tuple[Any, bool]:
-    """The output with its widget view swapped for the static fallback; (output, had_fallback)."""
-    data = output.get("data", {})
-    if WIDGET_VIEW not in data:
-        return output, True
-    output = copy.deepcopy(output)
-    del output.data[WIDGET_VIEW]
-    fallback = output.get("metadata", {}).pop(STATIC_FALLBACK_KEY, None)
-    if fallback and fallback.get("text/html"):
-        output.data["text/html"] = fallback["text/html"]
-        return output, True
-    return output, False
-
-
-def make_edition(notebook: Any, edition: str) -> tuple[Any, dict[str, int]]:
-    """The `edition` ("student" or "teacher") of an executed notebook, as a new notebook.
-
-    Args:
-        notebook: an nbformat v4 notebook (not modified).
-        edition: "student" strips solutions and the outputs that would reveal them;
-            "teacher" keeps every cell. Both replace widget views by their static fallbacks.
-
-    Returns:
-        (the new notebook, counts of what changed: `solutions_removed`, `outputs_cleared`,
-        `fallbacks`, `widgets_without_fallback`).
-    """
-    (edition,) = _choices("edition", [edition], EDITIONS)
-    result = copy.deepcopy(notebook)
-    result.metadata.pop("widgets", None)  # live-widget state: replaced by static fallbacks
-    result.metadata["ntm_edu"] = {"edition": edition}
-    counts = dict(solutions_removed=0, outputs_cleared=0, fallbacks=0, widgets_without_fallback=0)
-    cells = []
-    after_solution = False
-    for cell in result.cells:
-        tags = _tags(cell)
-        cell.metadata.pop("execution", None)  # timestamps
-        if edition == "student" and "solution" in tags:
-            counts["solutions_removed"] += 1
-            after_solution = True
-            continue
-        if cell.cell_type == "code":
-            reveals = "exercise" in tags or (after_solution and CHECK_CALL.search(cell.source))
-            if edition == "student" and reveals:
-                counts["outputs_cleared"] += bool(cell.outputs)
-                _clear(cell)
-            outputs = []
-            for output in cell.outputs:
-                is_widget = WIDGET_VIEW in output.get("data", {})
-                output, has_fallback = _static_output(output)
-                if is_widget:
-                    counts["fallbacks" if has_fallback else "widgets_without_fallback"] += 1
-                outputs.append(output)
-            cell.outputs = outputs
-        cells.append(cell)
-    result.cells = cells
-    return result, counts
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -327,6 +254,7 @@ def notebook_html(
     if page.count(NAV_MARKER) != 1 or page.count(FOOTER_MARKER) != 1:
         raise RuntimeError("the handout template's navigation markers are missing")
     page = page.replace(NAV_MARKER, nav + _toc(parser.headings))
+    page = NOTEBOOK_LINK.sub(lambda m: f"href={m[1]}{m[2]}.html{m[3] or ''}{m[1]}", page)
     return page.replace(FOOTER_MARKER, nav)
 
 
@@ -500,7 +428,7 @@ def build_handouts(
             if counts["widgets_without_fallback"]:
                 print(
                     f"{edition}/{stem}: {counts['widgets_without_fallback']} widget output(s) "
-                    "without a static fallback are shown as text"
+                    "without a static fallback (progress bars) were left out"
                 )
             built = []
             if "ipynb" in formats:

@@ -1,20 +1,24 @@
-"""The real interface: JupyterLab in headless Chromium runs a notebook, a slider moves, the picture
-follows.
+"""The real interface: JupyterLab in headless Chromium opens the student copies the way `make lab`
+does (a workspace prepared from student/), a student sees no solution and a picture for each
+explorer before running anything, Run All works, and the explorers follow the hand.
 
-JupyterLab (from the venv) serves a temporary copy of the course on a free localhost port with
-a random token; Chromium is driven through chromedriver's WebDriver REST protocol with plain
-`urllib` (no selenium). The test opens `03_addressing.ipynb` (or, until that notebook exists, a
-small notebook with an `Explorer` written here), runs every cell from the Run menu, presses an
-arrow key on the explorer's first slider handle, and checks that the image bytes change.
-A screenshot lands in the test's tmp_path.
+JupyterLab (from the venv) serves a temporary workspace on a free localhost port with a random
+token; Chromium is driven through chromedriver's WebDriver REST protocol with plain `urllib`
+(no selenium). For notebooks 03, 05 and 09 the test runs every cell from the Run menu, then
+presses an arrow key on each explorer's first slider handle 10 times and measures, in the
+page, the time from the key press to the new picture (the image's `load` event, then the next
+animation frame). It prints the medians and holds them to the design's 150 ms budget, scaled
+for a loaded shared machine (`BUDGET_MS`, `_allowed_ms`). Screenshots land in the test's
+tmp_path. CPU heavy (three notebooks, ~3 minutes on 2 cores): run it alone.
 
-Needs `chromium` and `chromedriver` (Debian: `apt-get install -y chromium chromium-driver`);
-skipped with the reason when they are missing.
+Needs `chromium` and `chromedriver` (Debian: `apt-get install -y chromium chromium-driver`, or
+`make browser`); skipped with the reason when they are missing.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -22,6 +26,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -32,39 +37,27 @@ from typing import Any
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from ntm_edu.student import prepare_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-TARGET = "03_addressing.ipynb"
+STUDENT = ROOT / "student"
+MEASURED = ("03_addressing", "05_training_copy", "09_dynamic_ngrams")
+MOVES = 10
+BUDGET_MS = 150  # the design's budget: from a move to the new picture, median of 10 moves
 JUPYTER = Path(sys.executable).with_name("jupyter")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # the W3C WebDriver element reference key
 ARROW_RIGHT, ARROW_LEFT = "\ue014", "\ue012"
-RUN_TIMEOUT_S = 60  # the whole test stays under ~90 s on 2 cores
+RUN_TIMEOUT_S = 240  # Run All of notebook 09 takes ~25 s on a quiet 2-core machine
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER and JUPYTER.exists()),
     reason="needs chromium and chromedriver (apt-get install -y chromium chromium-driver) "
     "and jupyter in the environment",
 )
-
-DEMO_EXPLORER = """\
-import numpy as np
-import ipywidgets as widgets
-from ntm_edu.viz.base import heatmap, new_figure
-from ntm_edu.widgets import Explorer
-
-
-def render(shift):
-    figure = new_figure(4, 2)
-    heatmap(figure.add_subplot(), np.roll(np.eye(8), shift, axis=1), title=f"shift {shift}")
-    return figure
-
-
-Explorer(render, {"shift": widgets.IntSlider(0, 0, 7, description="shift")}, title="Demo")
-"""
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -176,33 +169,6 @@ class WebDriver:
 
 
 # --- the course, served ------------------------------------------------------------------------
-def _course_copy(folder: Path) -> str:
-    """Copy the notebooks to `folder` and name the one to open (a demo until 03 exists)."""
-    if (NOTEBOOKS / TARGET).exists():
-        shutil.copytree(
-            NOTEBOOKS,
-            folder,
-            ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
-            dirs_exist_ok=True,
-        )
-        return TARGET
-    folder.mkdir(parents=True, exist_ok=True)
-    notebook = new_notebook(
-        cells=[
-            new_markdown_cell("# Browser test: an explorer"),
-            new_code_cell("import ntm_edu\n\nntm_edu.setup_notebook(seed=0)"),
-            new_code_cell(DEMO_EXPLORER),
-        ]
-    )
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(notebook, folder / "explorer_demo.ipynb")
-    return "explorer_demo.ipynb"
-
-
 def _lab_settings(folder: Path) -> None:
     """Settings that make the page testable: every cell in the DOM, no news pop-ups."""
     for name, values in {
@@ -220,11 +186,12 @@ def _lab_settings(folder: Path) -> None:
         path.write_text(json.dumps(values))
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """A JupyterLab server on a free port with a token, serving a copy of the course."""
-    root = tmp_path / "course"
-    notebook = _course_copy(root)
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a free port with a token, serving a workspace as `make lab` does."""
+    tmp_path = tmp_path_factory.mktemp("lab")
+    root = tmp_path / "workspace"
+    prepare_workspace(root, STUDENT)
     _lab_settings(tmp_path / "lab-settings")
     port, token = _free_port(), secrets.token_hex(16)
     env = {
@@ -251,7 +218,7 @@ def lab(tmp_path):
             lambda: _http("GET", f"{base}/api/status?token={token}", timeout=5),
             45,
         )
-        yield f"{base}/lab/tree/{notebook}?token={token}", notebook
+        yield base, token
     finally:
         try:  # a clean shutdown also stops the kernels the server started
             _http("POST", f"{base}/api/shutdown?token={token}", timeout=5)
@@ -262,8 +229,9 @@ def lab(tmp_path):
         log.close()
 
 
-@pytest.fixture
-def browser(tmp_path):
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("browser")
     port = _free_port()
     driver_log = (tmp_path / "chromedriver.log").open("w")
     process = subprocess.Popen(
@@ -289,46 +257,95 @@ def browser(tmp_path):
 
 
 # --- the page ----------------------------------------------------------------------------------
-MARK_EXPLORER = """
-const images = [...document.querySelectorAll('.jp-OutputArea-output .widget-image')];
-for (const image of images) {
-  const handle = image.parentElement.querySelector('.noUi-handle');
-  if (handle) {
-    image.setAttribute('data-ntm-test', 'image');
-    handle.setAttribute('data-ntm-test', 'handle');
-    handle.scrollIntoView({block: 'center'});
-    return {value: handle.getAttribute('aria-valuenow'),
-            max: handle.getAttribute('aria-valuemax')};
-  }
-}
-return null;
+PANEL = """
+const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
+  .find(p => !p.classList.contains('lm-mod-hidden'));
 """
 
-RUN_STATE = """
-const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+MARK_EXPLORERS = (
+    PANEL
+    + """
+const marked = [];
+const images = [...panel.querySelectorAll('.jp-OutputArea-output .widget-image')];
+for (const image of images) {
+  // An explorer's first slider handle, or else its first dropdown (e.g. a context picker).
+  const handle = image.parentElement.querySelector('.noUi-handle')
+    || image.parentElement.querySelector('select');
+  if (!handle) continue;
+  const index = marked.length;
+  const select = handle.tagName === 'SELECT';
+  image.setAttribute('data-ntm-test', 'image-' + index);
+  handle.setAttribute('data-ntm-test', 'handle-' + index);
+  const title = image.parentElement.querySelector('b');
+  marked.push({value: select ? handle.selectedIndex : +handle.getAttribute('aria-valuenow'),
+               min: select ? 0 : +handle.getAttribute('aria-valuemin'),
+               max: select ? handle.options.length - 1 : +handle.getAttribute('aria-valuemax'),
+               kind: select ? 'dropdown' : 'slider',
+               title: title ? title.textContent : '?'});
+}
+return marked;
+"""
+)
+
+# Time a move in the page: from the key press on the handle to the next animation frame after
+# the explorer's image has loaded its new picture.
+INSTALL_TIMER = """
+const i = arguments[0];
+const image = document.querySelector('[data-ntm-test=image-' + i + ']');
+const handle = document.querySelector('[data-ntm-test=handle-' + i + ']');
+handle.scrollIntoView({block: 'center'});
+window.__ntmTimes = [];
+if (!image.__ntmTimed) {
+  image.__ntmTimed = true;
+  handle.addEventListener('keydown', () => { window.__ntmStart = performance.now(); });
+  image.addEventListener('load', () => {
+    const start = window.__ntmStart;
+    if (start == null) return;
+    window.__ntmStart = null;
+    requestAnimationFrame(() => window.__ntmTimes.push(performance.now() - start));
+  });
+}
+return true;
+"""
+
+SELECT_STEP = """
+const select = document.querySelector('[data-ntm-test=handle-' + arguments[0] + ']');
+window.__ntmStart = performance.now();
+select.selectedIndex += arguments[1];
+select.dispatchEvent(new Event('change', {bubbles: true}));
+"""
+
+RUN_STATE = (
+    PANEL
+    + """
+const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
   .map(p => p.textContent.trim());
-const errors = document.querySelectorAll('.jp-OutputArea-output[data-mime-type*="error"]').length;
-const missing = [...document.querySelectorAll('.jp-OutputArea-output')]
+const errors = panel.querySelectorAll('.jp-OutputArea-output[data-mime-type*="error"]').length;
+const missing = [...panel.querySelectorAll('.jp-OutputArea-output')]
   .filter(o => o.textContent.includes('model not found')).length;
 return {prompts: prompts, errors: errors, missing_models: missing};
 """
+)
+
+STUDENT_VIEW = (
+    PANEL
+    + """
+const code = [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-editor')]
+  .map(e => e.textContent).join('\\n');
+const details = [...panel.querySelectorAll('.jp-MarkdownCell details')];
+const pictures = [...panel.querySelectorAll('.jp-OutputArea-output .ntm-edu-fallback img')];
+const outputs = [...panel.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent);
+return {code: code, details: details.length, open: details.filter(d => d.open).length,
+        summaries: details.map(d => d.querySelector('summary').textContent),
+        pictures: pictures.length,
+        loaded: pictures.filter(i => i.complete && i.naturalWidth > 0).length,
+        pass: outputs.filter(t => t.includes('[PASS]')).length};
+"""
+)
 
 KERNEL_IDLE = """
 const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
 return indicator !== null && indicator.getAttribute('data-status') === 'idle';
-"""
-
-HANDLE = "document.querySelector('[data-ntm-test=handle]')"
-
-IMAGE_DIGEST = """
-const done = arguments[arguments.length - 1];
-const image = document.querySelector('[data-ntm-test=image]');
-fetch(image.src).then(r => r.arrayBuffer()).then(buffer => {
-  const bytes = new Uint8Array(buffer);
-  let hash = 0;
-  for (let i = 0; i < bytes.length; i++) hash = (hash * 31 + bytes[i]) | 0;
-  done(bytes.length + ':' + hash);
-}).catch(error => done('error: ' + error));
 """
 
 
@@ -401,32 +418,122 @@ def _run_all(driver: WebDriver) -> None:
     raise AssertionError("Run > Run All Cells did not start the notebook")
 
 
-def test_explorer_slider_redraws_the_picture_in_jupyterlab(lab, browser, tmp_path):
-    url, notebook = lab
+def _solution_lines(stem: str) -> list[str]:
+    """Distinctive lines of the authored notebook's reference solutions."""
+    notebook = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    tags = [set(c.metadata.get("tags", [])) for c in notebook.cells]
+    exercise = {
+        line.strip()
+        for c, t in zip(notebook.cells, tags, strict=True)
+        if "exercise" in t
+        for line in c.source.splitlines()
+    }
+    return [
+        line.strip()
+        for c, t in zip(notebook.cells, tags, strict=True)
+        if "solution" in t
+        for line in c.source.splitlines()
+        if len(line.strip()) > 12
+        and line.strip() not in exercise
+        and not line.lstrip().startswith("#")
+    ]
+
+
+def _tracked_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted([*NOTEBOOKS.glob("*.ipynb"), *NOTEBOOKS.glob("*.py"), *STUDENT.glob("*")]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _allowed_ms() -> float:
+    """The budget, scaled for a shared machine: x1.5 for a browser, kernel and server competing
+    for 2 cores, times the load per core above 1 (other jobs running)."""
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return BUDGET_MS * 1.5 * max(1.0, load)
+
+
+def _measure_moves(driver: WebDriver, index: int, slider: dict[str, Any]) -> list[float]:
+    """Press an arrow key MOVES times on explorer `index`'s slider (right, and back left from
+    the end of the range); the times in ms from each key press to the new picture."""
+    handle = f"[data-ntm-test=handle-{index}]"
+    element = f"document.querySelector('{handle}')"
+    position = (
+        f"return {element}.tagName === 'SELECT' ? {element}.selectedIndex"
+        f" : {element}.getAttribute('aria-valuenow');"
+    )
+    right = slider["value"] < slider["max"]
+    times = []
+    for _ in range(MOVES):
+        now = float(driver.script(position))
+        if right and now >= slider["max"]:
+            right = False
+        elif not right and now <= slider["min"]:
+            right = True
+        driver.script(INSTALL_TIMER, index)
+        if slider["kind"] == "dropdown":  # pick the next option, as a click in the list does
+            driver.script(SELECT_STEP, index, 1 if right else -1)
+        else:
+            driver.keys(handle, ARROW_RIGHT if right else ARROW_LEFT)
+        try:
+            elapsed = _wait(
+                "the new picture",
+                lambda: (t := driver.script("return window.__ntmTimes;")) and t[0],
+                5,
+                0.05,
+            )
+        except AssertionError:
+            continue  # identical neighbouring frames: the picture did not change
+        times.append(float(elapsed))
+        time.sleep(0.3)  # let the kernel go idle: one move at a time
+    return times
+
+
+def _shutdown_kernels(base: str, token: str) -> None:
+    for kernel in _http("GET", f"{base}/api/kernels?token={token}") or []:
+        try:
+            _http("DELETE", f"{base}/api/kernels/{kernel['id']}?token={token}")
+        except RuntimeError:
+            pass
+
+
+@pytest.mark.parametrize("stem", MEASURED)
+def test_student_view_and_explorers_follow_the_hand(lab, browser, tmp_path, stem):
+    base, token = lab
+    before = _tracked_digest()
     start = time.monotonic()
     try:
-        browser.open(url)
-        _wait("the notebook to open", lambda: browser.find(".jp-NotebookPanel .jp-Cell"), 45)
+        browser.open(f"{base}/lab/tree/{stem}.ipynb?reset&token={token}")
+        _wait("the notebook to open", lambda: browser.find(".jp-NotebookPanel .jp-Cell"), 60)
         _wait_stable_idle(browser)
+        # Before anything runs: no solution in any code cell, each folded, explorer pictures.
+        view = _wait(
+            "the explorers' static pictures",
+            lambda: (v := browser.script(STUDENT_VIEW))["loaded"] and v,
+            20,
+        )
+        leaks = [line for line in _solution_lines(stem) if line in view["code"]]
+        assert not leaks, f"{stem}: code cells show solution lines {leaks[:3]}"
+        assert view["details"] >= 1 and view["open"] == 0, "solutions are folded, closed"
+        assert all("Show the solution" in summary for summary in view["summaries"])
+        assert view["loaded"] == view["pictures"] >= 1, "an explorer shows no picture"
         _run_all(browser)
-        _wait(
-            f"every cell of {notebook} to run", lambda: _all_cells_ran(browser), RUN_TIMEOUT_S, 0.5
-        )
-        slider = _wait("an explorer with a slider", lambda: browser.script(MARK_EXPLORER), 15)
-        before = _wait("the explorer's image", lambda: browser.async_script(IMAGE_DIGEST), 10)
-        assert not before.startswith("error"), before
-        at_max = slider["value"] is not None and slider["value"] == slider["max"]
-        browser.keys("[data-ntm-test=handle]", ARROW_LEFT if at_max else ARROW_RIGHT)
-        after = _wait(
-            "the image to change after the slider moved",
-            lambda: (digest := browser.async_script(IMAGE_DIGEST)) != before and digest,
-            15,
-        )
-        assert not after.startswith("error"), after
-        moved = browser.script(f"return {HANDLE}.getAttribute('aria-valuenow');")
-        assert moved != slider["value"], "the handle did not move"
+        _wait(f"every cell of {stem} to run", lambda: _all_cells_ran(browser), RUN_TIMEOUT_S, 0.5)
+        assert browser.script(STUDENT_VIEW)["pass"] == 0, "a check passed on the stubs"
+        sliders = _wait("explorers with controls", lambda: browser.script(MARK_EXPLORERS), 20)
+        allowed = _allowed_ms()
+        for index, slider in enumerate(sliders):
+            times = _measure_moves(browser, index, slider)
+            assert len(times) >= MOVES - 3, f"{slider['title']}: only {len(times)} moves redrew"
+            median = statistics.median(times)
+            print(
+                f"{stem} | {slider['title']} ({slider['kind']}) | median {median:.0f} ms "
+                f"(min {min(times):.0f}, max {max(times):.0f}, {len(times)} moves; "
+                f"allowed {allowed:.0f} ms)"
+            )
+            assert median <= allowed, f"{stem}: {slider['title']} takes {median:.0f} ms a move"
     finally:  # the picture of the page, also (especially) when something failed
-        browser.screenshot(tmp_path / "explorer.png")
-    assert (tmp_path / "explorer.png").read_bytes().startswith(b"\x89PNG")
-    seconds = time.monotonic() - start
-    print(f"{notebook}: slider moved {slider['value']} -> {moved}, image redrawn ({seconds:.0f} s)")
+        browser.screenshot(tmp_path / f"{stem}.png")
+        _shutdown_kernels(base, token)
+    assert _tracked_digest() == before, "a student's session changed tracked files"
+    print(f"{stem}: student view checked, explorers timed ({time.monotonic() - start:.0f} s)")

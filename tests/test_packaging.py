@@ -90,7 +90,8 @@ def test_readme_commands_exist_and_ci_runs_the_test_command():
 
 def test_makefile_installs_the_torch_pin_before_the_package():
     makefile = (ROOT / "Makefile").read_text()
-    torch_line = makefile.index('pip install --quiet "$(TORCH_SPEC)"')
+    torch_line = makefile.index('tools/install_torch.py "$(TORCH_SPEC)" --index "$(TORCH_INDEX)"')
     package_line = makefile.index('pip install --quiet -e ".[dev,lab]"')
     assert torch_line < package_line
     assert "TORCH_SPEC ?= torch==2.13.0" in makefile
+    assert re.search(r"^TORCH_INDEX \?= https://\S+/cpu$", makefile, re.M), "CPU wheels first"

@@ -203,6 +203,35 @@ def test_weighting_explorer_moves_with_sliders(recall):
         weighting_explorer({1: {"inputs": np.zeros((2, 2))}})
 
 
+def test_weighting_explorer_moves_only_its_cursor(recall):
+    """A step move updates the episode's figure (laid out once): the frame equals a freshly
+    drawn figure with the cursor there, and differs from the previous step's."""
+    import io
+
+    from PIL import Image
+
+    from ntm_edu.viz.base import figure_to_png
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+
+    def differing(a, b):
+        return int((np.abs(pixels(a) - pixels(b)).max(axis=2) > 60).sum())
+
+    task, model = recall
+    episodes = {n: episode_arrays(model, task, seed=0, items=n) for n in (2, 4)}
+    explorer = weighting_explorer(episodes, "items", input_labels=task.input_channels)
+    plot = explorer.plot
+    for step in (3, 7):
+        before = figure_to_png(explorer.render_function(**explorer.values))
+        explorer.controls["step"].value = step
+        assert explorer.plot is plot
+        fresh = figure_to_png(explorer.render_function(**explorer.values))
+        live = explorer.image.value
+        assert differing(live, fresh) < 0.002 * pixels(live)[..., 0].size
+        assert differing(live, fresh) * 3 < differing(live, before)
+
+
 def test_sort_explorer_highlights_each_step():
     p = np.linspace(1, -1, 6)
     explorer = sort_explorer(p, 3 * p, np.arange(4.0))
@@ -246,3 +275,25 @@ def test_check_reports_a_stub():
         raise NotImplementedError
 
     assert "not implemented" in check_repeat_copy_targets(stub).message
+
+
+def test_sort_explorer_moves_only_its_rings():
+    import io
+
+    from PIL import Image
+
+    from ntm_edu.viz.base import figure_to_png
+
+    def differing(a, b):
+        pa, pb = (np.asarray(Image.open(io.BytesIO(x)).convert("RGB"), float) for x in (a, b))
+        return int((np.abs(pa - pb).max(axis=2) > 60).sum())
+
+    p = np.linspace(1, -1, 8)
+    explorer = sort_explorer(p, 3 * p + 10, np.arange(6.0) + 4)
+    plot = explorer.plot
+    for step in (2, 5):
+        before = figure_to_png(explorer.render_function(**explorer.values))
+        explorer.controls["output_step"].value = step
+        assert explorer.plot is plot
+        fresh = figure_to_png(explorer.render_function(**explorer.values))
+        assert differing(explorer.image.value, fresh) * 3 < differing(explorer.image.value, before)

@@ -31,6 +31,7 @@ from ntm_edu.viz.memory import (
     memory_write_figure,
     weightings_figure,
 )
+from ntm_edu.widgets.base import FALLBACK_DPI
 from ntm_edu.widgets.memory import (
     KEYS,
     MEMORY_PATTERNS,
@@ -357,7 +358,7 @@ class TestAddressingExplorer:
         assert "data:image/png" in html
         frame = addressing.render(gamma=4.0)  # a fallback frame: PNG bytes, low resolution
         assert isinstance(frame, bytes) and frame != addressing.image.value
-        assert pixels(frame).shape[1] < pixels(addressing.image.value).shape[1]
+        assert pixels(frame).shape[1] == pytest.approx(11.0 * FALLBACK_DPI, abs=2)
         assert isinstance(addressing.render_function(**addressing.values), Figure)
         np.testing.assert_array_equal(addressing.state["sharpened"], state["sharpened"])
 
@@ -476,3 +477,20 @@ class TestTraceExplorer:
             )
         with pytest.raises(ValueError, match="head must be an integer"):
             trace_explorer(inputs, logits, trace, head=1)
+
+
+def test_sliders_leave_a_usable_track_beside_their_labels(addressing):
+    # The issue: "g gate (1 = content)" left a ~30 px track in a 260 px slider.
+    for explorer in (addressing, memory_explorer()):
+        for name, control in explorer.controls.items():
+            if not hasattr(control, "readout") or control.layout.width is None:
+                continue
+            width = int(control.layout.width.removesuffix("px"))
+            label = 7 * len(control.description)  # JupyterLab's 13 px UI font, generously
+            assert width - label >= 200, f"{name}: {width} px for a {label} px label"
+
+
+def test_beta_starts_exactly_at_its_default():
+    beta = addressing_explorer().controls["beta"]
+    assert beta.value == 5.0 and beta.label == "5"  # was 10 ** 0.70 = 5.01
+    assert [value for _, value in beta.options][::3] == [0.1, 0.5, 1.5, 5, 15, 50]

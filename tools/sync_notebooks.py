@@ -4,7 +4,8 @@ Usage: python tools/sync_notebooks.py [NN_topic ...]   (default: every notebook)
 
 The .py (jupytext py:percent) is the source we edit and review; the .ipynb is rebuilt from it
 and executed top to bottom in a fresh kernel so its stored outputs are exactly what a student
-(and nbval in CI) gets.
+(and nbval in CI) gets. Each run also rewrites the notebook's student copy in student/
+(`ntm_edu.student`), which a test keeps in step.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 from nbconvert.preprocessors import ExecutePreprocessor
+
+from ntm_edu.student import write_student_copies
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -49,7 +52,8 @@ def main(names: list[str]) -> None:
         if not path.exists():
             sys.exit(f"no such notebook source: {path}")
         seconds = sync(path)
-        print(f"{path.stem:28s} executed in {seconds:6.1f} s")
+        write_student_copies(notebooks=[path.stem])
+        print(f"{path.stem:28s} executed in {seconds:6.1f} s (student copy updated)")
 
 
 if __name__ == "__main__":

@@ -16,13 +16,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = [
+    "LiveFigure",
     "LivePlot",
     "MODEL_COLORS",
     "check_array",
     "model_color",
     "new_figure",
     "heatmap",
+    "encode_png",
     "figure_to_png",
+    "figure_to_png_fast",
     "small_multiples",
     "animation_html",
 ]
@@ -93,6 +96,24 @@ def figure_to_png(figure: Figure, dpi: int | None = None) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def encode_png(rgba: Any) -> bytes:
+    """PNG bytes of an (H, W, 4) uint8 RGBA buffer, quickly: zlib level 1 (the pictures are
+    flat colours, so the file stays small) encodes several times faster than the default."""
+    from PIL import Image  # matplotlib depends on Pillow
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(rgba)).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+def figure_to_png_fast(figure: Figure) -> bytes:
+    """A figure as PNG bytes at its own dpi, for explorers: one Agg draw and a fast encoding
+    (`savefig` costs ~40 ms more a frame on the course machine)."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return encode_png(canvas.buffer_rgba())
 
 
 def _png(picture: Figure | bytes, dpi: int | None) -> bytes:
@@ -283,10 +304,31 @@ class LivePlot:
         else:
             self._canvas.restore_region(self._data_background)
         self._draw(self._overlay)
-        from PIL import Image  # matplotlib depends on Pillow
+        return encode_png(self._canvas.buffer_rgba())
 
-        buffer = io.BytesIO()
-        rgba = np.asarray(self._canvas.buffer_rgba())
-        # compress_level=1: the PNG stays small (flat colours) and encodes ~5x faster.
-        Image.fromarray(rgba).save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+
+class LiveFigure(LivePlot):
+    """A figure built by an ordinary figure function, made live: the given `artists` are the
+    ones an explorer changes (`set_data`, `set_text`, ...); everything else is drawn once.
+
+    Args:
+        figure: the figure (its layout is computed once here, then frozen).
+        artists: the artists that change between frames.
+        dpi: resolution to draw at (default: the figure's own).
+    """
+
+    def __init__(self, figure: Figure, artists: Sequence[Any], dpi: float | None = None):
+        self.live = True
+        self.figure = figure
+        if dpi is not None:
+            figure.set_dpi(dpi)
+        self._tracked, self._overlay = [], []
+        self._canvas, self._background, self._data_background = None, None, None
+        self._data_changed = True
+        for artist in artists:
+            self._track(artist)
+        self._finish()
+
+    def changed(self) -> None:
+        """Say that tracked artists were updated (the next `png()` redraws them)."""
+        self._data_changed = True

@@ -151,7 +151,12 @@ def plot_ntm_diagram(
     )
 
     # Weightings: one bar per location, between the heads and the memory.
-    for focus, x0, label in ((read_focus, 6.95, "$w^r$"), (write_focus, 7.45, "$w^w$")):
+    # gids name the artists a head's focus moves (`ntm_edu.widgets.diagram_explorer` updates
+    # them in place): "read-bar-<row>", "write-bar-<row>", "read-arrow", "write-arrow".
+    for focus, x0, label, head in (
+        (read_focus, 6.95, "$w^r$", "read"),
+        (write_focus, 7.45, "$w^w$", "write"),
+    ):
         weights = head_weighting(locations, focus)
         for row, w in enumerate(weights):
             y = bottom + (locations - 1 - row) * cell_h
@@ -162,6 +167,7 @@ def plot_ntm_diagram(
                     0.8 * cell_h,
                     facecolor="black",
                     lw=0,
+                    gid=f"{head}-bar-{row}",
                 )
             )
         ax.text(x0 + 0.2, bottom - 0.08, label, ha="center", va="top", fontsize=8)
@@ -169,8 +175,12 @@ def plot_ntm_diagram(
     def row_y(focus: float) -> float:
         return bottom + (locations - 1 - focus + 0.5) * cell_h
 
+    figure.focus_geometry = {"row_y": row_y, "bar_width": 0.4}  # for in-place updates
+
     _arrow(ax, (6.35, 3.85), (6.9, row_y(read_focus)))
+    ax.patches[-1].set_gid("read-arrow")
     _arrow(ax, (6.35, 1.45), (6.9, row_y(write_focus)))
+    ax.patches[-1].set_gid("write-arrow")
     ax.text(5.45, 3.3, "reads a weighted\nsum of rows", ha="center", va="top", fontsize=7)
     ax.text(5.45, 0.9, "erases, then adds\n(eqs. 3-4)", ha="center", va="top", fontsize=7)
     return figure

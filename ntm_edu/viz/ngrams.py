@@ -4,9 +4,11 @@ Graves, Wayne & Danihelka 2014, §4.4 (https://arxiv.org/abs/1410.5401). A netwo
 bit sequence drawn from a hidden, fresh 6-gram table is compared with the Bayes-optimal
 counting estimator of eq. 10:
 
-* `plot_ngram_inference`: the paper's "Dynamic N-Gram Inference" figure (Fig. 14 of arXiv v2):
-  aligned grayscale rows Input / Optimal / NTM / LSTM over time, darker = P(next bit = 1)
-  higher, with red arrows at the steps where the NTM departs most from the optimum;
+* `plot_ngram_inference` (and `NGramInferencePlot`, its live version; both in
+  `ntm_edu.viz.ngram_inference`, re-exported here): the paper's "Dynamic N-Gram Inference"
+  figure (Fig. 14 of arXiv v2): aligned grayscale rows Input / Optimal / NTM / LSTM over time,
+  darker = P(next bit = 1) higher, with red arrows at the steps where the NTM departs most
+  from the optimum;
 * `plot_ngram_learning_curves`: bits per sequence while training, against the optimal cost
   (Fig. 13);
 * `plot_ngram_memory_use` (and `NGramMemoryPlot`, its live version): add vectors, write and
@@ -31,9 +33,17 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ntm_edu.viz.base import LivePlot, heatmap, model_color, new_figure
+from ntm_edu.viz.ngram_inference import (
+    NGramInferencePlot,
+    inference_rows,
+    largest_departures,
+    plot_ngram_inference,
+)
 
 __all__ = [
+    "NGramInferencePlot",
     "NGramMemoryPlot",
+    "inference_rows",
     "context_label",
     "context_locations",
     "largest_departures",
@@ -44,9 +54,7 @@ __all__ = [
     "plot_ngram_memory_use",
 ]
 
-MARK_COLOR = "red"  # the paper marks the NTM's mistakes with red arrows
 HIGHLIGHT_COLOR = "tab:orange"  # steps of the picked context in the memory-use figure
-ZOOM_DIGITS = 60  # windows this short (or shorter) print each input bit in its cell
 
 
 def _vector(name: str, values: Any, length: int | None = None) -> np.ndarray:
@@ -65,126 +73,11 @@ def _probabilities(name: str, values: Any, length: int) -> np.ndarray:
     return array
 
 
-def _window(window: tuple[int, int] | None, length: int) -> tuple[int, int]:
-    if window is None:
-        return 0, length
-    start, stop = (int(v) for v in window)
-    if not 0 <= start < stop <= length:
-        raise ValueError(
-            f"window must satisfy 0 <= start < stop <= {length} (the sequence length), "
-            f"got {(start, stop)}"
-        )
-    return start, stop
-
-
 def context_label(context: int, bits: int = 5) -> str:
     """Table row `context` as the bits it stands for, oldest first: 2 -> "00010"."""
     if not 0 <= int(context) < 2**bits:
         raise ValueError(f"context must be in [0, {2**bits - 1}] for {bits} bits, got {context}")
     return format(int(context), f"0{bits}b")
-
-
-def largest_departures(
-    model: Any, optimal: Any, count: int = 2, window: tuple[int, int] | None = None
-) -> list[int]:
-    """The steps where a model's prediction differs most from the optimal one.
-
-    Args:
-        model: [T] the model's P(bit_t = 1).
-        optimal: [T] eq. 10's P(bit_t = 1).
-        count: how many steps to return (>= 1; fewer if the window is shorter).
-        window: (start, stop) to search in (default: the whole sequence).
-    Returns:
-        step indices (into the whole sequence), largest |model - optimal| first; ties go to
-        the earlier step.
-    """
-    optimal = _vector("optimal", optimal)
-    model = _vector("model", model, len(optimal))
-    if int(count) < 1:
-        raise ValueError(f"count must be at least 1, got {count}")
-    start, stop = _window(window, len(optimal))
-    gap = np.abs(model[start:stop] - optimal[start:stop])  # (stop - start,)
-    order = np.argsort(-gap, kind="stable")[: int(count)]
-    return [int(start + i) for i in order]
-
-
-def plot_ngram_inference(
-    bits: Any,
-    optimal: Any,
-    models: Mapping[str, Any],
-    marks: Sequence[int] | None = None,
-    window: tuple[int, int] | None = None,
-    differences: bool = False,
-    title: str | None = None,
-) -> Figure:
-    """Aligned grayscale rows of one sequence: Input, Optimal, then each model (paper Fig. 14).
-
-    Every row has one cell per time step; darker means a higher P(bit_t = 1) (for Input: the
-    bit itself). Red arrows point at the `marks` (the steps where the first model departs most
-    from the optimum, see `largest_departures`) in every model row, so the same steps can be
-    compared across models.
-
-    Args:
-        bits: [T] the sequence (0/1): column t holds bit t, the one predicted there.
-        optimal: [T] eq. 10 predictions.
-        models: name -> [T] predictions, in row order (e.g. {"NTM": ..., "LSTM": ...}).
-        marks: steps to point at (default: none); those outside the window are skipped.
-        window: (start, stop) of the steps to show (default: all). Windows of at most
-            `ZOOM_DIGITS` steps also print each input bit in its cell.
-        differences: add one row |model - optimal| per model under the prediction rows.
-        title: figure title.
-    Returns:
-        a Figure; `figure.marked_steps` lists the marks drawn (in the window).
-
-    Taught in `notebooks/09_dynamic_ngrams`.
-    """
-    bits = _vector("bits", bits)
-    if not np.all((bits == 0) | (bits == 1)):
-        raise ValueError("bits must hold only 0s and 1s")
-    length = len(bits)
-    rows = {"Input": bits, "Optimal": _probabilities("optimal", optimal, length)}
-    if not models:
-        raise ValueError("models must name at least one model's predictions")
-    predictions = {name: _probabilities(name, v, length) for name, v in models.items()}
-    rows.update(predictions)
-    if differences:
-        for name, values in predictions.items():
-            rows[f"|{name} - opt|"] = np.abs(values - rows["Optimal"])
-    start, stop = _window(window, length)
-    shown = [int(m) for m in (marks or []) if start <= int(m) < stop]
-    steps = stop - start
-
-    width = float(np.clip(2.5 + 0.06 * steps, 7.0, 13.0)) if steps > ZOOM_DIGITS else 9.0
-    figure = new_figure(width, 0.62 * len(rows) + 1.0)
-    axes = figure.subplots(len(rows), 1, sharex=True)
-    extent = (start - 0.5, stop - 0.5, 0.5, -0.5)
-    for ax, (name, values) in zip(axes, rows.items(), strict=True):
-        image = heatmap(ax, values[None, start:stop], xlabel=None)
-        image.set_extent(extent)
-        ax.set_yticks([0], labels=[name], fontsize=8)
-        ax.tick_params(axis="y", length=0)
-        is_model = name in predictions
-        if is_model:
-            for step in shown:
-                # An arrow from above into the row: red, like the paper's.
-                ax.annotate(
-                    "",
-                    xy=(step, -0.45),
-                    xytext=(step, -1.35),
-                    arrowprops=dict(arrowstyle="-|>", color=MARK_COLOR, lw=1.6),
-                    annotation_clip=False,
-                )
-    if steps <= ZOOM_DIGITS:
-        for t in range(start, stop):
-            bit = int(bits[t])
-            axes[0].text(t, 0, str(bit), ha="center", va="center", fontsize=7,
-                         color="white" if bit else "black")  # fmt: skip
-    axes[-1].set_xlabel("time step t (column t: bit t and the predictions of it)")
-    figure.get_layout_engine().set(h_pad=0.12)
-    if title:
-        figure.suptitle(title, x=0.01, ha="left", fontsize=10)
-    figure.marked_steps = shown
-    return figure
 
 
 def _running_mean(values: np.ndarray, points: int) -> np.ndarray:

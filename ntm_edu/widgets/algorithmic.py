@@ -22,6 +22,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 import torch
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from ntm_edu.training.loop import supports_trace
@@ -31,7 +32,8 @@ from ntm_edu.viz.algorithmic import (
     plot_weightings,
     plot_write_vs_priority,
 )
-from ntm_edu.widgets.base import Explorer
+from ntm_edu.viz.base import LiveFigure
+from ntm_edu.widgets.base import Explorer, PlotExplorer
 
 __all__ = [
     "episode_arrays",
@@ -194,7 +196,7 @@ def weighting_explorer(
     title: str = "Read and write weightings",
     input_labels: Sequence[str] | None = None,
     time_slider: bool = True,
-) -> Explorer:
+) -> WeightingExplorer:
     """Scrub through precomputed NTM episodes (and their time steps) with sliders.
 
     Args:
@@ -222,27 +224,69 @@ def weighting_explorer(
             value=0, min=0, max=longest - 1, description="step", continuous_update=True
         )
 
-    def render(**values: Any) -> Figure:
-        episode = episodes[values[name]]
+    return WeightingExplorer(episodes, name, title, input_labels, time_slider, rows, controls)
+
+
+CURSOR_COLOR = "#d1495b"  # plot_weightings' time cursor
+
+
+class WeightingExplorer(PlotExplorer):
+    """Episodes x time steps of NTM weightings: one figure per episode, laid out once; a step
+    move only shifts the cursor lines and rewrites the title. Built by `weighting_explorer`."""
+
+    def __init__(self, episodes, name, title, input_labels, time_slider, rows, controls):
+        self.episodes, self.name, self.input_labels = episodes, name, input_labels
+        self.time_slider, self.rows = time_slider, rows
+        keys = list(episodes)
+        self._init_explorer(controls, title, fallback=(name, keys[:4]))
+        for key in keys:  # lay out every episode's figure now: switching is then a redraw
+            self._plot(key, None)
+
+    def compute(self, **values: Any) -> dict[str, Any]:
+        key = values[self.name]
+        episode = self.episodes[key]
         length = len(episode["inputs"])
-        step = min(int(values.get("step", 0)), length - 1) if time_slider else None
-        caption = f"{name} {values[name]}: bit errors {episode['bit_errors']:.1f}"
+        step = min(int(values.get("step", 0)), length - 1) if self.time_slider else None
+        caption = f"{self.name} {key}: bit errors {episode['bit_errors']:.1f}"
         if step is not None:
             write_at = int(np.argmax(episode["write"][step]))
             read_at = int(np.argmax(episode["read"][step]))
             caption += f"; step {step}: write peak at {write_at}, read peak at {read_at}"
+        return {"key": key, "step": step, "caption": caption}
+
+    def _key(self, state: dict[str, Any]) -> Any:
+        return state["key"]
+
+    def _static(self, state: dict[str, Any]) -> Figure:
+        episode = self.episodes[state["key"]]
         return plot_weightings(
             episode["write"],
             episode["read"],
             inputs=episode["inputs"],
             outputs=episode["outputs"],
-            rows=rows,
-            cursor=step,
-            title=caption,
-            input_labels=input_labels,
+            rows=self.rows,
+            cursor=state["step"],
+            title=state["caption"],
+            input_labels=self.input_labels,
         )
 
-    return Explorer(render, controls, title=title, fallback=(name, keys[:4]))
+    def _make_plot(self, key: Any, dpi: float | None) -> LiveFigure:
+        state = self.compute(**{**self.values, self.name: key, "step": 0})
+        figure = self._static(state)
+        cursors = [
+            line
+            for ax in figure.axes
+            for line in ax.lines
+            if to_hex(line.get_color()) == CURSOR_COLOR
+        ]
+        return LiveFigure(figure, [*cursors, figure._suptitle], dpi)
+
+    def _show(self, plot: LiveFigure, state: dict[str, Any]) -> None:
+        for artist in plot._tracked:
+            if hasattr(artist, "set_xdata") and state["step"] is not None:
+                artist.set_xdata([state["step"], state["step"]])
+        plot.figure._suptitle.set_text(state["caption"])
+        plot.changed()
 
 
 def sort_explorer(
@@ -250,7 +294,7 @@ def sort_explorer(
     write_locations: Any,
     read_locations: Any,
     title: str = "Priority sort: where each vector was written, and the read order",
-) -> Explorer:
+) -> SortExplorer:
     """A slider over output steps j: marks the j-th highest priority and where step j read.
 
     Args:
@@ -268,9 +312,34 @@ def sort_explorer(
         )
     }
 
-    def render(output_step: int) -> Figure:
-        return plot_write_vs_priority(
-            priorities, write_locations, read_locations, highlight=int(output_step)
-        )
+    return SortExplorer(priorities, write_locations, read_locations, controls, title)
 
-    return Explorer(render, controls, title=title)
+
+class SortExplorer(PlotExplorer):
+    """Output steps of a priority-sort episode: the figure is drawn once and a move only
+    moves the two highlight rings. Built by `sort_explorer`."""
+
+    def __init__(self, priorities, write_locations, read_locations, controls, title):
+        self.arrays = (priorities, write_locations, read_locations)
+        self.order = np.argsort(-priorities)
+        self._init_explorer(controls, title)
+
+    def compute(self, output_step: int) -> dict[str, Any]:
+        return {"output_step": int(output_step)}
+
+    def _static(self, state: dict[str, Any]) -> Figure:
+        return plot_write_vs_priority(*self.arrays, highlight=state["output_step"])
+
+    def _make_plot(self, key: Any, dpi: float | None) -> LiveFigure:
+        figure = self._static({"output_step": 0})
+        rings = [figure.axes[0].collections[1], figure.axes[1].collections[0]]
+        return LiveFigure(figure, rings, dpi)
+
+    def _show(self, plot: LiveFigure, state: dict[str, Any]) -> None:
+        priorities, writes, reads = self.arrays
+        step = state["output_step"]
+        chosen = self.order[step]
+        left, right = plot._tracked
+        left.set_offsets([[priorities[chosen], writes[chosen]]])
+        right.set_offsets([[step, reads[step]]])
+        plot.changed()

@@ -23,17 +23,41 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from ntm_edu.viz.base import animation_html, figure_to_png, small_multiples
+from ntm_edu.viz.base import animation_html, figure_to_png_fast, small_multiples
 
 __all__ = ["Explorer", "PlotExplorer", "STATIC_FALLBACK_KEY", "with_static_fallback"]
 
 # Output-metadata key holding the static HTML fallback of a widget view.
 STATIC_FALLBACK_KEY = "ntm_edu/static_fallback"
 FALLBACK_FRAMES = 4  # frames in an automatic fallback: enough to see the trend, small on disk
-FALLBACK_DPI = 60  # low resolution keeps a stored notebook small (a frame is ~5-15 kB)
+# The smallest text in the figures is 7 pt (row labels, printed bits): at 96 dpi that is 9.3 px,
+# readable on screen and paper (60 dpi gave ~5 px). A frame is ~15-40 kB.
+FALLBACK_DPI = 96
+SMALLEST_FONT_PT = 7
 FALLBACK_STYLES = ("grid", "animation")
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# ipywidgets 8 displays a widget through `_repr_mimebundle_`; the 7.x line (Colab's) through
+# `_ipython_display_`, which builds the same bundle inline. Both are supported.
+MIMEBUNDLE_DISPLAY = hasattr(widgets.Widget, "_repr_mimebundle_")
+
+
+def _plain_bundle(widget: widgets.Widget) -> dict[str, Any]:
+    """The bundle ipywidgets 7's `_ipython_display_` publishes for `widget`."""
+    return {
+        "text/plain": repr(widget),
+        WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": widget._model_id},
+    }
+
+
+def _display_with_bundle(widget: widgets.Widget, **kwargs: Any) -> None:
+    """ipywidgets 7: display `widget` from its `_repr_mimebundle_` (fallback metadata included)."""
+    from IPython.display import display
+
+    bundle = widget._repr_mimebundle_()
+    data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+    display(data, metadata=metadata, raw=True)
+    widget._handle_displayed(**kwargs)
 
 
 def _bundle_with_fallback(
@@ -56,13 +80,15 @@ def with_static_fallback(
     Returns:
         The same widget; displaying it stores `fallback` in the output metadata (see module doc).
     """
-    original = widget._repr_mimebundle_
+    original = getattr(widget, "_repr_mimebundle_", None) or (lambda **_: _plain_bundle(widget))
 
     def bundle(**kwargs: Any) -> Any:
         html = fallback() if callable(fallback) else fallback
         return _bundle_with_fallback(original(**kwargs), html)
 
     widget._repr_mimebundle_ = bundle
+    if not MIMEBUNDLE_DISPLAY:
+        widget._ipython_display_ = lambda **kwargs: _display_with_bundle(widget, **kwargs)
     return widget
 
 
@@ -187,7 +213,7 @@ class Explorer(widgets.VBox):
     def redraw(self) -> None:
         start = time.perf_counter()
         picture = self.render()
-        self.image.value = picture if isinstance(picture, bytes) else figure_to_png(picture)
+        self.image.value = picture if isinstance(picture, bytes) else figure_to_png_fast(picture)
         self.last_render_ms = (time.perf_counter() - start) * 1000
 
     def _on_change(self, _change: Any) -> None:
@@ -236,13 +262,19 @@ class Explorer(widgets.VBox):
         return self._fallback_cache[key]
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        data = super()._repr_mimebundle_(**kwargs)
+        parent = getattr(super(), "_repr_mimebundle_", None)
+        data = parent(**kwargs) if parent is not None else _plain_bundle(self)
         try:
             fallback_html = self.static_fallback()
         except Exception as error:  # a broken fallback must not hide the live widget
             warnings.warn(f"{self!r}: no static fallback ({error})", stacklevel=2)
             fallback_html = None
         return _bundle_with_fallback(data, fallback_html)
+
+    if not MIMEBUNDLE_DISPLAY:  # ipywidgets 7: publish the fallback metadata there too
+
+        def _ipython_display_(self, **kwargs: Any) -> None:
+            _display_with_bundle(self, **kwargs)
 
     def __repr__(self) -> str:
         names = ", ".join(self.controls)

@@ -53,11 +53,19 @@ __all__ = [
     "trace_explorer",
 ]
 
+LABEL_PX_PER_CHAR = 7  # a description character in JupyterLab's 13 px UI font, generously
+TRACK_AND_READOUT_PX = 230  # the slider track (~140 px) plus its numeric readout
+BETA_VALUES = (0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100)
 _SLIDER = dict(continuous_update=True, style={"description_width": "initial"})
 
 
 def _slider_layout(width: str = "260px") -> widgets.Layout:
     return widgets.Layout(width=width)
+
+
+def _width_for(description: str) -> str:
+    """A slider width that leaves a usable track (~140 px) beside a full-width label."""
+    return f"{max(260, LABEL_PX_PER_CHAR * len(description) + TRACK_AND_READOUT_PX)}px"
 
 
 def _check_size(name: str, value: Any, low: int, high: int) -> int:
@@ -127,7 +135,7 @@ class MemoryExplorer(PlotExplorer):
                 min=0,
                 max=N - 1,
                 description="focus location",
-                layout=_slider_layout(),
+                layout=_slider_layout(_width_for("focus location")),
                 **_SLIDER,
             ),
             "sharpness": widgets.FloatSlider(
@@ -136,7 +144,7 @@ class MemoryExplorer(PlotExplorer):
                 max=8.0,
                 step=0.1,
                 description="sharpness",
-                layout=_slider_layout(),
+                layout=_slider_layout(_width_for("sharpness")),
                 **_SLIDER,
             ),
             "erase": widgets.FloatSlider(
@@ -145,7 +153,7 @@ class MemoryExplorer(PlotExplorer):
                 max=1.0,
                 step=0.05,
                 description="erase e (every element)",
-                layout=_slider_layout("300px"),
+                layout=_slider_layout(_width_for("erase e (every element)")),
                 **_SLIDER,
             ),
             "add": widgets.Dropdown(
@@ -287,7 +295,7 @@ class AddressingExplorer(PlotExplorer):
                 step=step,
                 description=description,
                 readout_format=".2f",
-                layout=_slider_layout(),
+                layout=_slider_layout(_width_for(description)),
                 **_SLIDER,
             )
 
@@ -304,15 +312,12 @@ class AddressingExplorer(PlotExplorer):
                 description="key k",
                 layout=_slider_layout("230px"),
             ),
-            "beta": widgets.FloatLogSlider(
+            # A 1-2-3-5-7 series: the default is exactly 5 (a log slider's grid gave 5.01).
+            "beta": widgets.SelectionSlider(
+                options=[(f"{v:g}", v) for v in BETA_VALUES],
                 value=5.0,
-                base=10,
-                min=-1,
-                max=2,
-                step=0.05,
                 description="β key strength",
-                readout_format=".2f",
-                layout=_slider_layout("300px"),
+                layout=_slider_layout(_width_for("β key strength")),
                 **_SLIDER,
             ),
             "g": slider("g gate (1 = content)", 0.8, 0.0, 1.0, 0.05),
@@ -321,7 +326,7 @@ class AddressingExplorer(PlotExplorer):
                 min=0,
                 max=N - 1,
                 description="previous focus",
-                layout=_slider_layout(),
+                layout=_slider_layout(_width_for("previous focus")),
                 **_SLIDER,
             ),
             "s_minus": slider("s(−1)", 0.0, 0.0, 1.0, 0.05),
@@ -496,7 +501,7 @@ class HeadActivityExplorer(PlotExplorer):
                 min=0,
                 max=B - 1,
                 description="example (batch element)",
-                layout=_slider_layout("320px"),
+                layout=_slider_layout(_width_for("example (batch element)")),
                 **_SLIDER,
             ),
             "time": widgets.IntSlider(
@@ -504,7 +509,7 @@ class HeadActivityExplorer(PlotExplorer):
                 min=0,
                 max=T - 1,
                 description="time step",
-                layout=_slider_layout("320px"),
+                layout=_slider_layout(_width_for("time step")),
                 **_SLIDER,
             ),
         }

@@ -11,13 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import torch
 from matplotlib.figure import Figure
 
 from ntm_edu.tasks import TASKS, make_task, optimal_probabilities
-from ntm_edu.viz.diagram import plot_ntm_diagram
+from ntm_edu.viz.base import LiveFigure
+from ntm_edu.viz.diagram import head_weighting, plot_ntm_diagram
 from ntm_edu.viz.sequences import EpisodePlot, plot_episode, plot_ngram_predictions
-from ntm_edu.widgets.base import Explorer
+from ntm_edu.widgets.base import Explorer, PlotExplorer
 
 __all__ = ["task_explorer", "ngram_explorer", "diagram_explorer", "episode_figure"]
 
@@ -113,46 +115,110 @@ def task_explorer(task_name: str, **config: Any) -> Explorer:
     return Explorer(render, controls, title=f"{task_name} episodes", fallback=(name, values))
 
 
-def ngram_explorer(length: int = 200, context: int = 5) -> Explorer:
+class NGramExplorer(PlotExplorer):
+    """A seed slider over dynamic N-gram sequences; the figure is laid out once and each move
+    swaps its lines, bit marks, gray rows and title. Built by `ngram_explorer`."""
+
+    def __init__(self, length: int = 200, context: int = 5):
+        self.task = make_task("ngrams", length=length, context=context)
+        self.context = context
+        self._init_explorer(
+            {"seed": _slider("seed", 0, 0, 99)},
+            "dynamic N-grams",
+            fallback=("seed", [0, 1, 2]),
+        )
+
+    def compute(self, seed: int) -> dict[str, Any]:
+        batch = self.task.sample(1, torch.Generator().manual_seed(int(seed)))
+        bits = batch.targets[0, :, 0]
+        return {
+            "bits": bits.numpy(),
+            "optimal": optimal_probabilities(bits, context=self.context).numpy(),
+            "true": batch.info["probabilities"][0].numpy(),
+            "title": f"one {self.context + 1}-gram sequence, seed {seed}",
+        }
+
+    def _static(self, state: dict[str, Any]) -> Figure:
+        return plot_ngram_predictions(
+            state["bits"], state["optimal"], state["true"], title=state["title"]
+        )
+
+    def _make_plot(self, key: Any, dpi: float | None) -> LiveFigure:
+        figure = self._static(self.compute(0))
+        top, bottom = figure.axes[:2]
+        artists = [*top.lines, *top.collections, bottom.images[0], figure._suptitle]
+        return LiveFigure(figure, artists, dpi)
+
+    def _show(self, plot: LiveFigure, state: dict[str, Any]) -> None:
+        top, bottom = plot.figure.axes[:2]
+        true_line, optimal_line = top.lines[:2]
+        true_line.set_ydata(state["true"])
+        optimal_line.set_ydata(state["optimal"])
+        steps = np.arange(len(state["bits"]))
+        top.collections[0].set_offsets(np.column_stack([steps, state["bits"] * 1.08 - 0.04]))
+        rows = np.stack([state["bits"], state["optimal"], state["true"]])  # as in the figure
+        bottom.images[0].set_data(rows)
+        plot.figure._suptitle.set_text(state["title"])
+        plot.changed()
+
+
+def ngram_explorer(length: int = 200, context: int = 5) -> NGramExplorer:
     """A seed slider over dynamic N-gram sequences: eq. 10's predictions against the truth.
 
     Returns:
-        an `Explorer` with one control, ``seed``.
+        an `NGramExplorer` with one control, ``seed``.
 
     Taught in `notebooks/01_sequence_tasks`.
     """
-    task = make_task("ngrams", length=length, context=context)
-
-    def render(seed: int) -> Figure:
-        batch = task.sample(1, torch.Generator().manual_seed(int(seed)))
-        bits = batch.targets[0, :, 0]
-        optimal = optimal_probabilities(bits, context=context)
-        return plot_ngram_predictions(
-            bits.numpy(),
-            optimal.numpy(),
-            batch.info["probabilities"][0].numpy(),
-            title=f"one {context + 1}-gram sequence, seed {seed}",
-        )
-
-    return Explorer(
-        render,
-        {"seed": _slider("seed", 0, 0, 99)},
-        title="dynamic N-grams",
-        fallback=("seed", [0, 1, 2]),
-    )
+    return NGramExplorer(length, context)
 
 
-def diagram_explorer(locations: int = 10) -> Explorer:
+class DiagramExplorer(PlotExplorer):
+    """Move the heads' focus over the NTM diagram: the picture is drawn once and each move only
+    resizes the weighting bars and re-aims the two arrows. Built by `diagram_explorer`."""
+
+    def __init__(self, locations: int = 10):
+        self.locations = locations
+        controls = {
+            "read_focus": _slider("read focus", 2, 0, locations - 1),
+            "write_focus": _slider("write focus", 5, 0, locations - 1),
+        }
+        self._init_explorer(controls, "NTM heads")
+
+    def compute(self, read_focus: int, write_focus: int) -> dict[str, Any]:
+        return {
+            "read": head_weighting(self.locations, read_focus),
+            "write": head_weighting(self.locations, write_focus),
+            "read_focus": read_focus,
+            "write_focus": write_focus,
+        }
+
+    def _static(self, state: dict[str, Any]) -> Figure:
+        return plot_ntm_diagram(state["read_focus"], state["write_focus"], self.locations)
+
+    def _make_plot(self, key: Any, dpi: float | None) -> LiveFigure:
+        figure = plot_ntm_diagram(locations=self.locations)
+        moving = [
+            a for a in figure.axes[0].patches if (a.get_gid() or "").startswith(("read", "write"))
+        ]
+        return LiveFigure(figure, moving, dpi)
+
+    def _show(self, plot: LiveFigure, state: dict[str, Any]) -> None:
+        geometry = plot.figure.focus_geometry
+        patches = {a.get_gid(): a for a in plot.figure.axes[0].patches if a.get_gid()}
+        for head in ("read", "write"):
+            weights = state[head]
+            for row, w in enumerate(weights):
+                patches[f"{head}-bar-{row}"].set_width(geometry["bar_width"] * w / weights.max())
+            arrow = patches[f"{head}-arrow"]
+            start = (6.35, 3.85) if head == "read" else (6.35, 1.45)
+            arrow.set_positions(start, (6.9, geometry["row_y"](state[f"{head}_focus"])))
+        plot.changed()
+
+
+def diagram_explorer(locations: int = 10) -> DiagramExplorer:
     """Move the read and write heads' focus over the memory of the NTM diagram.
 
     Taught in `notebooks/00_welcome`.
     """
-    controls = {
-        "read_focus": _slider("read focus", 2, 0, locations - 1),
-        "write_focus": _slider("write focus", 5, 0, locations - 1),
-    }
-
-    def render(read_focus: int, write_focus: int) -> Figure:
-        return plot_ntm_diagram(read_focus, write_focus, locations=locations)
-
-    return Explorer(render, controls, title="NTM heads")
+    return DiagramExplorer(locations)
