@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint-every", type=_positive_int, default=200, help="default: 200 steps")
     p.add_argument("--probe-every", type=_non_negative_int, help="steps between probe snapshots")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--compile",
+        action="store_true",
+        help="compile the NTM step with torch.compile: faster after a one-off compile of "
+        "20-40 s (needs a C++ compiler on the CPU; falls back to eager otherwise)",
+    )
 
     # ------------------------------------------------------------------ evaluate
     p = commands.add_parser(
@@ -169,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="cap each recipe's steps (smoke tests only: the files are not the shipped ones)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="train eagerly (default: compile the NTM step where a compiler is present)",
+    )
 
     # ------------------------------------------------------------------ handouts
     p = commands.add_parser(
@@ -268,6 +279,7 @@ def cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             progress=not args.no_progress,
             checkpoint_path=out,
             checkpoint_every=args.checkpoint_every,
+            compile=args.compile,
             **settings,
         )
     except KeyboardInterrupt:
@@ -349,6 +361,7 @@ def cmd_pretrained(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         device=args.device,
         max_steps=args.max_steps,
         progress=not args.no_progress,
+        compile=False if args.no_compile else None,
         log=lambda line: print(line, flush=True),
     )
     return 0
