@@ -22,8 +22,9 @@ def _logits_and_grads(model: NTM, inputs: torch.Tensor, targets: torch.Tensor):
 def test_compiled_step_matches_eager_on_logits_and_gradients():
     torch.manual_seed(0)
     # Odd sizes so that a swapped axis would show; two write heads exercise the erase product.
-    model = NTM(3, 2, controller_size=8, read_heads=1, write_heads=2, memory_locations=7,
-                memory_width=4)  # fmt: skip
+    model = NTM(
+        3, 2, controller_size=8, read_heads=1, write_heads=2, memory_locations=7, memory_width=4
+    )
     inputs, targets = torch.rand(3, 4, 3), torch.rand(3, 4, 2).round()
     eager_logits, eager_grads = _logits_and_grads(model, inputs, targets)
 
@@ -53,10 +54,10 @@ def test_compile_falls_back_to_eager_without_a_cpp_compiler(monkeypatch, capsys)
     assert "C++ compiler" in compile_problem("cpu")
     task = make_task("copy", max_length=2)
     torch.manual_seed(0)
-    model = NTM(task.input_size, task.output_size, controller_size=8, memory_locations=8,
-                memory_width=4)  # fmt: skip
-    history = train(model, task, steps=2, batch_size=2, device="cpu", progress=False,
-                    compile=True)  # fmt: skip
+    model = NTM(
+        task.input_size, task.output_size, controller_size=8, memory_locations=8, memory_width=4
+    )
+    history = train(model, task, steps=2, batch_size=2, device="cpu", progress=False, compile=True)
     assert history.step == 2 and model.compiled_step is None
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "training eagerly" in lines[0] and "C++ compiler" in lines[0]
