@@ -1,57 +1,80 @@
-"""How fast does the NTM learn copy from scratch? Sequences and seconds to a validation target.
+"""Does the NTM learn copy on every seed? Converged count, median and worst seed, and curves.
 
-For each seed, train the NTM on copy with `default_config("copy", "ntm")` and evaluate every
-`--eval-every` steps on a fixed validation set: `--per-length` sequences of every length 1..20
-(the whole training range). A run *converges* when the validation error falls below
-`--target` wrong bits per sequence (default 0.1). Print, per seed, the sequences seen and the
-wall seconds of training until then, and the median; then one LSTM baseline run with its own
-default config to a time budget, for comparison (the paper's Fig. 3 gap).
+For each variant (a training recipe) and each seed, train the NTM on copy from scratch and
+evaluate every `--eval-every` steps on a fixed validation set: `--per-length` sequences of
+every length 1..20 (the whole training range, the same set for every run). A run has
+**converged** when
 
-Usage (one job at a time on a shared machine; it sets torch to one thread):
+* the validation error falls below `--target` wrong bits per sequence (default 0.1) within
+  `--max-sequences` training sequences (default 50,000), and
+* it **stays there**: training continues for `--hold` more sequences, and no later
+  evaluation is above 1 wrong bit per sequence and the last one is below the target again.
 
-    nohup .venv/bin/python benchmarks/convergence.py > /tmp/convergence.log 2>&1 &
-    .venv/bin/python benchmarks/convergence.py --seeds 0 --variant paper_rmsprop --budget 600
+Seeds fix the model's initial weights and the training data. Runs go to separate processes,
+`--jobs` at a time, each with one torch thread; every finished run is saved as JSON under
+`--out` (default benchmarks/results/convergence/<variant>/seed_<s>.json) and skipped when the
+script is run again, so an interrupted table resumes. The script prints a table per variant
+(converged n of N, median and worst seed in sequences and training CPU seconds) and draws the
+validation curves into `--figure` (default benchmarks/convergence_curves.png).
 
-Variants (`--variant`) change one thing of the default config, to show why it is the default.
+    python benchmarks/convergence.py --variants default --seeds 0 1 2 3 4 5 6 7 --jobs 2
+    python benchmarks/convergence.py --variants default paper_rmsprop --seeds 0 1 2 3
+    ATEN_CPU_CAPABILITY=avx2 python benchmarks/convergence.py --tag avx2 --seeds 0 1 2 3
+
+`--compile` trains with the compiled step (faster on a CPU with a C++ compiler; the numbers
+differ from eager runs in the last digits, like another CPU's). The variants change one or two
+settings of `default_config("copy", "ntm")`; see VARIANTS.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-import torch
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from ntm_edu.tasks import Batch, make_task  # noqa: E402
-from ntm_edu.training import Callback, build_model, default_config, train  # noqa: E402
-
-# name -> changes to default_config("copy", kind)["train"].
-VARIANTS: dict[str, dict] = {
+# name -> {"train": changes to default_config("copy", "ntm")["train"],
+#          "model": changes to its model kwargs}.
+VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "default": {},
-    "paper_rmsprop": dict(optimizer="rmsprop", lr=1e-4),
-    "adam_3e-3": dict(lr=3e-3),
-    "batch_16": dict(batch_size=16),
-    "batch_64": dict(batch_size=64),
-    "no_clip": dict(clip=None),
-    # Length curricula: start on lengths 1..start, raise the bound by one whenever a logged
-    # training point has < 0.5 wrong bits per sequence.
-    "curriculum_from_2": dict(curriculum=dict(field="length", start=2, threshold=0.5)),
-    "curriculum_from_5": dict(curriculum=dict(field="length", start=5, threshold=0.5)),
+    "paper_rmsprop": dict(train=dict(optimizer="rmsprop", lr=1e-4)),
+    "rmsprop_3e-4": dict(train=dict(optimizer="rmsprop", lr=3e-4)),
+    "adam_5e-4": dict(train=dict(lr=5e-4)),
+    "adam_clip_norm_1": dict(train=dict(clip_norm=1.0)),
+    "batch_16": dict(train=dict(batch_size=16)),
+    "batch_64": dict(train=dict(batch_size=64)),
+    "random_memory": dict(model=dict(memory_init="random")),
+    "curriculum_from_5": dict(train=dict(curriculum=dict(field="length", start=5))),
+    # A CollapseGuard (ntm_edu/training/guard.py) with these arguments, beside the settings.
+    "guard": dict(guard=dict()),
+    "guard_clip_norm_1": dict(train=dict(clip_norm=1.0), guard=dict()),
+    "paper_rmsprop_guard": dict(train=dict(optimizer="rmsprop", lr=1e-4), guard=dict()),
+    "paper_rmsprop_guard_settle": dict(
+        train=dict(optimizer="rmsprop", lr=1e-4), guard=dict(settle_below=1.0)
+    ),
+    "guard_settle": dict(guard=dict(settle_below=1.0)),
 }
 
 
-def validation_batch(task, per_length: int, seed: int = 12345) -> Batch:
+def validation_batch(task, per_length: int, seed: int = 12345):
     """`per_length` sequences of every length min..max, padded to one batch.
 
     Padding goes at the end with mask False: the models are causal, so steps after an
     episode's end cannot change its scored outputs, and one padded batch runs much faster than
     twenty small ones.
     """
+    import torch
+
+    from ntm_edu.tasks import Batch
+
     generator = torch.Generator().manual_seed(seed)
     lengths = range(task.config["min_length"], task.config["max_length"] + 1)
     parts = [task.sample(per_length, generator=generator, length=n) for n in lengths]
@@ -68,137 +91,240 @@ def validation_batch(task, per_length: int, seed: int = 12345) -> Batch:
     )
 
 
-class StopAtTarget(Callback):
-    """Evaluate on the validation batch every `every` steps; stop at the target or budget."""
+def run_one(variant: str, seed: int, args: dict[str, Any]) -> dict[str, Any]:
+    """Train one (variant, seed) in this process; returns its curve and verdict."""
+    import torch
 
-    def __init__(self, batch: Batch, every: int, target: float, budget_s: float, label: str):
-        self.batch, self.every, self.target = batch, every, target
-        self.budget_s, self.label = budget_s, label
-        self.reached: tuple[int, float, float] | None = None
-        self.last_errors = float("nan")
-        self.cpu_start = self.eval_cpu = 0.0
+    from ntm_edu.tasks import make_task
+    from ntm_edu.training import Callback, build_model, default_config, train
+    from ntm_edu.training.guard import CollapseGuard
 
-    def on_train_begin(self, ctx) -> None:
-        self.cpu_start = time.process_time()
-
-    def train_cpu_seconds(self) -> float:
-        """CPU seconds of training: robust to other jobs on a shared machine, unlike wall time."""
-        return time.process_time() - self.cpu_start - self.eval_cpu
-
-    @torch.no_grad()
-    def on_step_end(self, ctx) -> None:
-        if ctx.step % self.every:
-            return
-        cpu = time.process_time()
-        ctx.model.eval()
-        logits = ctx.model(self.batch.inputs)
-        ctx.model.train()
-        errors = float(ctx.task.bit_errors_per_sequence(logits, self.batch))
-        bits = float(ctx.task.bits_per_sequence(logits, self.batch))
-        self.eval_cpu += time.process_time() - cpu
-        self.last_errors = errors
-        h = ctx.history
-        bound = h.schedule.get("length", "-")
-        print(
-            f"  [{self.label}] step {h.step:5d}  seqs {h.sequences:7d}  wall {h.seconds:5.0f}s  "
-            f"cpu {self.train_cpu_seconds():5.0f}s  max_len {bound!s:>2}  "
-            f"val bits/seq {bits:7.3f}  val errors/seq {errors:6.3f}",
-            flush=True,
-        )
-        if errors < self.target:
-            self.reached = (h.sequences, h.seconds, self.train_cpu_seconds())
-            ctx.stop = True
-        elif self.train_cpu_seconds() > self.budget_s:
-            ctx.stop = True
-
-
-def run(kind: str, seed: int, overrides: dict, args, label: str) -> dict:
-    config = default_config("copy", kind)
+    torch.set_num_threads(1)
+    config = default_config("copy", "ntm")
+    changes = VARIANTS[variant]
     task = make_task("copy", **config["task"])
-    torch.manual_seed(seed)  # model initialisation
-    model = build_model(kind, task, **config["model"])
-    settings = {**config["train"], **overrides}
+    torch.manual_seed(seed)  # the model's initial weights
+    model = build_model("ntm", task, **{**config["model"], **changes.get("model", {})})
+    settings = {**config["train"], **changes.get("train", {})}
     settings.pop("steps")
-    checker = StopAtTarget(
-        validation_batch(task, args.per_length), args.eval_every, args.target, args.budget, label
-    )
+    batch = validation_batch(task, args["per_length"])
+    curve: list[dict[str, float]] = []
+    clock = {"cpu": 0.0, "eval": 0.0}
+
+    class Evaluate(Callback):
+        def on_train_begin(self, ctx) -> None:
+            clock["cpu"] = time.process_time()
+
+        @torch.no_grad()
+        def on_step_end(self, ctx) -> None:
+            if ctx.step == 1:  # the CPU time counts from here: without a first-step compile
+                clock["cpu"] = time.process_time()
+            if ctx.step % args["eval_every"]:
+                return
+            start = time.process_time()
+            ctx.model.eval()
+            logits = ctx.model(batch.inputs)
+            ctx.model.train()
+            errors = float(ctx.task.bit_errors_per_sequence(logits, batch))
+            bits = float(ctx.task.bits_per_sequence(logits, batch))
+            clock["eval"] += time.process_time() - start
+            cpu = time.process_time() - clock["cpu"] - clock["eval"]
+            h = ctx.history
+            curve.append(
+                dict(step=h.step, sequences=h.sequences, cpu=cpu, bits=bits, errors=errors)
+            )
+            reached = next((p for p in curve if p["errors"] < args["target"]), None)
+            limit = args["max_sequences"] + (args["hold"] if reached else 0)
+            if reached and reached["sequences"] > args["max_sequences"]:
+                limit = reached["sequences"]  # too late: no need to watch it stay
+            ctx.stop = h.sequences >= limit
+
+    callbacks = [Evaluate(), *settings.pop("callbacks", ())]
+    if "guard" in changes:
+        callbacks.append(CollapseGuard(**changes["guard"]))
     start = time.perf_counter()
-    history = train(
+    train(
         model,
         task,
         steps=10**7,
         seed=seed,
         device="cpu",
         progress=False,
-        callbacks=[checker],
+        callbacks=callbacks,
+        compile=args["compile"],
         **settings,
     )
+    restores = [c.restores for c in callbacks if isinstance(c, CollapseGuard)]
     return dict(
-        label=label,
+        variant=variant,
         seed=seed,
-        reached=checker.reached,
-        sequences=history.sequences,
-        seconds=history.seconds,
+        settings=_plain(settings),
+        compile=args["compile"],
+        capability=os.environ.get("ATEN_CPU_CAPABILITY", "native"),
         wall=time.perf_counter() - start,
-        cpu=checker.train_cpu_seconds(),
-        final_errors=checker.last_errors,
+        curve=curve,
+        guard_restores=restores[0] if restores else None,
     )
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def verdict(result: dict[str, Any], target: float, max_sequences: int) -> dict[str, Any]:
+    """When the run reached the target, and whether it stayed (see the module docstring)."""
+    curve = result["curve"]
+    first = next((i for i, p in enumerate(curve) if p["errors"] < target), None)
+    if first is None or curve[first]["sequences"] > max_sequences:
+        last = curve[-1]
+        return dict(
+            reached=None,
+            stayed=False,
+            final=last["errors"],
+            seen=last["sequences"],
+            cpu=last["cpu"],
+        )
+    after = curve[first:]
+    stayed = max(p["errors"] for p in after) <= 1.0 and after[-1]["errors"] < target
+    return dict(
+        reached=curve[first]["sequences"],
+        cpu=curve[first]["cpu"],
+        stayed=stayed,
+        final=after[-1]["errors"],
+        worst_after=max(p["errors"] for p in after),
+        seen=after[-1]["sequences"],
+    )
+
+
+def _save(path: Path, result: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(result))
+    temporary.replace(path)  # atomic: a half-written result never looks finished
+
+
+def _job(item: tuple[str, int, dict[str, Any], str]) -> str:
+    variant, seed, args, path = item
+    result = run_one(variant, seed, args)
+    _save(Path(path), result)
+    v = verdict(result, args["target"], args["max_sequences"])
+    return f"{variant} seed {seed}: {v}"
+
+
+def table(results: dict[str, list[dict[str, Any]]], target: float, max_sequences: int) -> str:
+    """A markdown table: one row per variant."""
+    lines = [
+        f"| variant | converged (< {target} and stays) | reached, median [worst] sequences "
+        "| median [worst] CPU s | per seed: sequences to target (x: did not stay) |",
+        "|---|---|---|---|---|",
+    ]
+    for variant, runs in results.items():
+        verdicts = [(r["seed"], verdict(r, target, max_sequences)) for r in runs]
+        ok = [v for _, v in verdicts if v["reached"] and v["stayed"]]
+        reached = [v for _, v in verdicts if v["reached"]]
+        per_seed = ", ".join(
+            f"{s}: {v['reached']:,}" + ("" if v["stayed"] else f" x({v['worst_after']:.1f})")
+            if v["reached"]
+            else f"{s}: - ({v['final']:.1f} at {v['seen']:,})"
+            for s, v in verdicts
+        )
+        if len(reached) == len(verdicts):
+            seqs = sorted(v["reached"] for v in reached)
+            cpus = sorted(v["cpu"] for v in reached)
+            middle = f"{statistics.median(seqs):,.0f} [{seqs[-1]:,}]"
+            cpu = f"{statistics.median(cpus):.0f} [{cpus[-1]:.0f}]"
+        else:
+            middle = cpu = f"worst: not in {max_sequences:,}"
+        lines.append(
+            f"| {variant} | {len(ok)} of {len(verdicts)} | {middle} | {cpu} | {per_seed} |"
+        )
+    return "\n".join(lines)
+
+
+def figure(results: dict[str, list[dict[str, Any]]], path: Path, target: float) -> None:
+    """Validation error against sequences, one panel per variant, one line per seed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    columns = min(3, len(results))
+    rows = -(-len(results) // columns)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(4.2 * columns, 3.2 * rows), squeeze=False, sharex=True, sharey=True
+    )
+    for ax, (variant, runs) in zip(axes.flat, results.items(), strict=False):
+        for r in runs:
+            xs = [p["sequences"] / 1000 for p in r["curve"]]
+            ys = [max(p["errors"], 1e-3) for p in r["curve"]]
+            ax.plot(xs, ys, lw=1, label=f"seed {r['seed']}")
+        ax.axhline(target, color="k", ls="--", lw=0.8)
+        ax.set_yscale("log")
+        ax.set_title(variant, fontsize=10)
+        ax.set_xlabel("training sequences (thousands)")
+        ax.set_ylabel("validation wrong bits / sequence")
+    for ax in list(axes.flat)[len(results) :]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    temporary = path.with_name(path.stem + ".tmp.png")
+    fig.savefig(temporary, dpi=110)
+    temporary.replace(path)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--variant", choices=sorted(VARIANTS), default="default")
+    parser.add_argument("--variants", nargs="+", default=["default"], choices=sorted(VARIANTS))
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(8)))
+    parser.add_argument("--jobs", type=int, default=2, help="processes at once (1 thread each)")
     parser.add_argument("--eval-every", type=int, default=50, help="steps between evaluations")
     parser.add_argument("--per-length", type=int, default=10, help="validation seqs per length")
-    parser.add_argument("--target", type=float, default=0.1, help="bit errors per sequence")
-    parser.add_argument("--budget", type=float, default=900.0, help="training CPU seconds per run")
-    parser.add_argument("--lstm-budget", type=float, default=300.0, help="0: skip the LSTM")
+    parser.add_argument("--target", type=float, default=0.1, help="wrong bits per sequence")
+    parser.add_argument("--max-sequences", type=int, default=50_000, help="to reach the target")
+    parser.add_argument("--hold", type=int, default=16_000, help="sequences to watch it stay")
+    parser.add_argument("--compile", action="store_true", help="train with the compiled step")
+    parser.add_argument("--tag", default="", help="suffix of the result folder, e.g. avx2")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "convergence")
+    parser.add_argument("--figure", type=Path, default=HERE / "convergence_curves.png")
+    parser.add_argument("--no-figure", action="store_true")
     args = parser.parse_args(argv)
-    torch.set_num_threads(1)
-
-    overrides = VARIANTS[args.variant]
-    print(f"NTM on copy, variant {args.variant!r}: default_config + {overrides}", flush=True)
-    results = [run("ntm", seed, overrides, args, f"ntm seed {seed}") for seed in args.seeds]
-    lstm = None
-    if args.lstm_budget > 0:
-        lstm_args = argparse.Namespace(**{**vars(args), "budget": args.lstm_budget})
-        lstm = run("lstm", args.seeds[0], overrides, lstm_args, "lstm")
-
-    print(
-        f"\n| model | seed | sequences to < {args.target} errors/seq | steps | "
-        f"CPU seconds | wall seconds |"
+    settings = dict(
+        eval_every=args.eval_every,
+        per_length=args.per_length,
+        target=args.target,
+        max_sequences=args.max_sequences,
+        hold=args.hold,
+        compile=args.compile,
     )
-    print("|---|---|---|---|---|---|")
-    batch = {**default_config("copy", "ntm")["train"], **overrides}["batch_size"]
-    reached = []
-    for r in results:
-        name = f"NTM ({args.variant})"
-        if r["reached"]:
-            seqs, wall, cpu = r["reached"]
-            reached.append(r["reached"])
-            print(f"| {name} | {r['seed']} | {seqs:,} | {seqs // batch} | {cpu:.0f} | {wall:.0f} |")
-        else:
-            print(
-                f"| {name} | {r['seed']} | not reached in {r['sequences']:,} "
-                f"({r['final_errors']:.2f} errors/seq) | | > {r['cpu']:.0f} "
-                f"| > {r['seconds']:.0f} |"
-            )
-    if reached and len(reached) == len(results):
-        seqs = statistics.median(s for s, _, _ in reached)
-        wall = statistics.median(w for _, w, _ in reached)
-        cpu = statistics.median(c for _, _, c in reached)
-        print(f"| NTM median | | {seqs:,.0f} | {seqs / batch:.0f} | {cpu:.0f} | {wall:.0f} |")
-    if lstm is not None:
-        if lstm["reached"]:
-            seqs, wall, cpu = lstm["reached"]
-            print(f"| LSTM 3x256 | {lstm['seed']} | {seqs:,} | | {cpu:.0f} | {wall:.0f} |")
-        else:
-            print(
-                f"| LSTM 3x256 | {lstm['seed']} | not reached in {lstm['sequences']:,} "
-                f"({lstm['final_errors']:.2f} errors/seq) | | > {lstm['cpu']:.0f} "
-                f"| > {lstm['seconds']:.0f} |"
-            )
+
+    def path(variant: str, seed: int) -> Path:
+        folder = variant + (f"-{args.tag}" if args.tag else "")
+        return args.out / folder / f"seed_{seed}.json"
+
+    todo = [
+        (v, s, settings, str(path(v, s)))
+        for v in args.variants
+        for s in args.seeds
+        if not path(v, s).is_file()
+    ]
+    done = len(args.variants) * len(args.seeds) - len(todo)
+    print(f"{len(todo)} runs to do, {done} already saved under {args.out}", flush=True)
+    if todo:
+        context = multiprocessing.get_context("spawn")  # fresh interpreters: one thread each
+        with context.Pool(args.jobs, maxtasksperchild=1) as pool:
+            for line in pool.imap_unordered(_job, todo):
+                print(line, flush=True)
+
+    results = {
+        v + (f" ({args.tag})" if args.tag else ""): [
+            json.loads(path(v, s).read_text()) for s in args.seeds
+        ]
+        for v in args.variants
+    }
+    print(table(results, args.target, args.max_sequences))
+    if not args.no_figure:
+        figure(results, args.figure, args.target)
+        print(f"figure saved to {args.figure}")
 
 
 if __name__ == "__main__":

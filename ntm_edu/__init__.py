@@ -54,10 +54,19 @@ from ntm_edu.model import (  # noqa: E402
     LSTMBaseline,
     NTMState,
     Trace,
+    compile_problem,
     count_parameters,
 )
 
-__all__ += ["MODEL_CLASSES", "NTM", "LSTMBaseline", "NTMState", "Trace", "count_parameters"]
+__all__ += [
+    "MODEL_CLASSES",
+    "NTM",
+    "LSTMBaseline",
+    "NTMState",
+    "Trace",
+    "compile_problem",
+    "count_parameters",
+]
 # --- training (ntm_edu.training) ---
 from ntm_edu.training import (  # noqa: E402
     PRETRAINED_RECIPES,

@@ -114,6 +114,7 @@ def cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             progress=not args.no_progress,
             checkpoint_path=out,
             checkpoint_every=args.checkpoint_every,
+            compile=args.compile,
             **settings,
         )
         curve = history.curve()
@@ -223,6 +224,7 @@ def cmd_pretrained(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             progress=not args.no_progress,
             log=lambda line: print(line, flush=True),
             overwrite=args.overwrite,
+            compile=False if args.no_compile else None,
         )
     except KeyboardInterrupt as interrupt:
         print(pretrained_interrupt_line(interrupt, before), file=sys.stderr)

@@ -136,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint-every", type=_positive_int, default=200, help="default: 200 steps")
     p.add_argument("--probe-every", type=_non_negative_int, help="steps between probe snapshots")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--compile",
+        action="store_true",
+        help="compile the NTM step with torch.compile: faster after a one-off compile of "
+        "20-40 s (needs a C++ compiler on the CPU; falls back to eager otherwise)",
+    )
 
     # ------------------------------------------------------------------ evaluate
     p = commands.add_parser(
@@ -197,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="cap each recipe's steps (smoke tests only: the files are not the shipped ones)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="train eagerly (default: compile the NTM step where a compiler is present)",
+    )
 
     # ------------------------------------------------------------------ handouts
     p = commands.add_parser(

@@ -332,7 +332,7 @@ class TestPretrained:
         assert ntm.path.parent == PRETRAINED_DIR
         calls, lines = [], []
 
-        def fake_regenerate(names, folder):  # copies instead of training for an hour
+        def fake_regenerate(names, folder, **settings):  # copies instead of training
             calls.append((names, folder))
             for name in names:
                 shutil.copy(PRETRAINED_DIR / f"{name}.pt", folder)

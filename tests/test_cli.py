@@ -177,6 +177,7 @@ def test_pretrained_list_and_one_recipe(tmp_path, capsys):
             "--no-progress",
             "--device",
             "cpu",
+            "--no-compile",  # a compile would take longer than the one step
         ]
     )
     assert code == 0

@@ -10,6 +10,7 @@ One module a concept:
     controller.py  feed-forward and LSTM controllers (one interface)
     ntm.py         the NTM stepped through time, its state and its trace
     lstm.py        the stacked-LSTM baseline
+    compiled.py    the same NTM step compiled with torch.compile (the fast training path)
 
 Shape legend, used in every docstring and trailing comment:
 
@@ -24,10 +25,20 @@ from __future__ import annotations
 
 from torch import nn
 
+from ntm_edu.model.compiled import compile_problem, use_compiled_step
 from ntm_edu.model.lstm import LSTMBaseline
 from ntm_edu.model.ntm import NTM, NTMState, Trace
 
-__all__ = ["LSTMBaseline", "MODEL_CLASSES", "NTM", "NTMState", "Trace", "count_parameters"]
+__all__ = [
+    "LSTMBaseline",
+    "MODEL_CLASSES",
+    "NTM",
+    "NTMState",
+    "Trace",
+    "compile_problem",
+    "count_parameters",
+    "use_compiled_step",
+]
 
 # Class names as stored in checkpoints -> classes.
 MODEL_CLASSES: dict[str, type[nn.Module]] = {"NTM": NTM, "LSTMBaseline": LSTMBaseline}

@@ -241,6 +241,9 @@ class NTM(nn.Module):
         focused[0] = _FOCUS_LOGIT
         self.initial_read_logits = nn.Parameter(focused.repeat(Hr, 1))  # [Hr, N]
         self.initial_write_logits = nn.Parameter(focused.repeat(Hw, 1))  # [Hw, N]
+        # The same `step` compiled with torch.compile, for training steps (set by
+        # `compiled.use_compiled_step`, e.g. through ``train(..., compile=True)``); None: eager.
+        self.compiled_step = None
 
     @property
     def config(self) -> dict[str, Any]:
@@ -301,9 +304,12 @@ class NTM(nn.Module):
         check_inputs(self, inputs, self._config["input_size"])
         B, T, _ = inputs.shape
         state = self.initial_state(B)
+        # A compiled step returns no details, so traces and inference use the eager one.
+        fast = self.compiled_step is not None and not trace and torch.is_grad_enabled()
+        step = self.compiled_step if fast else self.step
         outputs, states, details = [], [], []
         for t in range(T):
-            logits, state, step_details = self.step(inputs[:, t], state)  # (B, O)
+            logits, state, step_details = step(inputs[:, t], state)  # (B, O)
             outputs.append(logits)
             if trace:
                 states.append(_detach(state))

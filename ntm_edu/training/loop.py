@@ -42,6 +42,7 @@ import torch
 from torch import nn
 
 from ntm_edu._paths import check_output_file
+from ntm_edu.model.compiled import use_compiled_step
 from ntm_edu.training.history import History
 from ntm_edu.training.interrupts import StopOnSignal, TrainingInterrupted
 
@@ -502,6 +503,7 @@ def train(
     progress: bool = True,
     checkpoint_path: str | Path | None = None,
     checkpoint_every: int | None = None,
+    compile: bool = False,
 ) -> History:
     """Train `model` on `task` for `steps` more optimizer steps and return the History.
 
@@ -535,6 +537,9 @@ def train(
             it and raises `TrainingInterrupted`; a second signal stops at once, keeping the
             last save (see `interrupts.py`).
         checkpoint_every: steps between checkpoints (default: only at the end / interrupt).
+        compile: train with the model's step compiled by torch.compile (`model/compiled.py`):
+            same results up to rounding, 1.5-2x faster at batch 32 after a one-off compile of
+            20-40 s; falls back to eager with a one-line message where it cannot compile.
     Returns:
         the History (the same object as `history` when one was given).
     Raises:
@@ -585,6 +590,7 @@ def train(
 
     model.to(target)
     model.train()
+    use_compiled_step(model, compile, target)
     opt = make_optimizer(settings["optimizer"], model.parameters(), settings["lr"])
     previous = history.train_config.get("optimizer")
     if history.optimizer_state is not None and previous == settings["optimizer"]:

@@ -200,13 +200,18 @@ def load_pretrained(
 
 
 def load_or_retrain(
-    task: str, kinds: tuple[str, ...] = ("ntm", "lstm"), retrain: bool = False, log=print
+    task: str,
+    kinds: tuple[str, ...] = ("ntm", "lstm"),
+    retrain: bool = False,
+    log=print,
+    compile: bool = False,
 ) -> list[Pretrained]:
     """The shipped checkpoints ``<task>_<kind>`` of a notebook, or fresh ones.
 
     With `retrain`, each is trained from scratch by its `PRETRAINED_RECIPES` row into a new
     temporary folder (the shipped files are not touched); `log` first gets the wall time the
-    shipped runs took, as the estimate of how long to wait.
+    shipped runs took, as the estimate of how long to wait. `compile` trains with the
+    compiled NTM step (off by default: a notebook would wait for the compile first).
 
     Returns:
         one `Pretrained` per kind, in the order of `kinds`.
@@ -220,7 +225,8 @@ def load_or_retrain(
             + ", as the shipped runs took on a shared 2-core CPU"
         )
         folder = tempfile.mkdtemp(prefix=f"ntm_edu_{task}_")
-        regenerate_pretrained([f"{task}_{kind}" for kind in kinds], folder=folder)
+        names = [f"{task}_{kind}" for kind in kinds]
+        regenerate_pretrained(names, folder=folder, compile=compile)
     return [load_pretrained(task, kind, folder=folder) for kind in kinds]
 
 
@@ -247,6 +253,7 @@ def regenerate_pretrained(
     device: str = "auto",
     max_steps: int | None = None,
     progress: bool = True,
+    compile: bool | None = False,
     log=print,
     overwrite: bool = False,
 ) -> list[Path]:
@@ -266,6 +273,9 @@ def regenerate_pretrained(
         device: training device.
         max_steps: cap each recipe's steps (smoke tests; the result is then not the recipe's).
         progress: show progress bars.
+        compile: train with the compiled NTM step (`ntm_edu.model.compiled`); None: where
+            torch.compile can run on `device` (a C++ compiler on the CPU), else eagerly with a
+            one-line note (``python -m ntm_edu pretrained`` passes None).
         log: where to print one line per checkpoint (with its wall time).
         overwrite: retrain and replace finished and work files already in `folder`.
     Returns:
@@ -308,6 +318,14 @@ def regenerate_pretrained(
                 "files and continues work files, overwrite (--overwrite) retrains and replaces them"
             )
     folder.mkdir(parents=True, exist_ok=True)
+    if compile is None:
+        from ntm_edu.model.compiled import compile_problem
+        from ntm_edu.training.loop import pick_device
+
+        problem = compile_problem(pick_device(device))
+        compile = problem is None
+        if problem is not None:
+            log(f"compile: torch.compile is unavailable ({problem}); training eagerly")
     written = []
     for name in names:
         recipe = PRETRAINED_RECIPES[name]
@@ -339,6 +357,7 @@ def regenerate_pretrained(
             progress=progress,
             checkpoint_path=part,
             checkpoint_every=_SAVE_EVERY,
+            compile=compile,
             **settings,
         )
         if "max_snapshots" in recipe:
