@@ -23,7 +23,7 @@ Where it is used and where not:
 `compile_problem(device)` says why compiling cannot work here (no C++ compiler, no Triton);
 `use_compiled_step` then falls back to the eager step with a one-line message.
 
-Taught in `notebooks/05_training`.
+Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations
