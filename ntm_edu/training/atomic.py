@@ -8,7 +8,7 @@ can leave a temporary file behind, since no cleanup runs then; the pid in its na
 next save of the same file tell such a leftover (its process is gone) from a save in progress
 in another process, and remove it.
 
-Taught in `notebooks/05_training`.
+Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations

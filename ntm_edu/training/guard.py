@@ -18,7 +18,7 @@ polished with smaller steps instead of being shaken loose again.
 It hides nothing: the learning curve keeps the relapse (the training costs of the steps
 before the restore stay in the History), and every restore is logged with its step.
 
-Taught in `notebooks/05_training`.
+Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ the process still ends it, once the checkpoint is on disk.
 Outside the main thread Python cannot set signal handlers; there `StopOnSignal` does nothing
 and a KeyboardInterrupt arrives as it always does (`train` still saves the last completed step).
 
-Taught in `notebooks/05_training`.
+Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations

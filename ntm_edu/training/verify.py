@@ -20,7 +20,7 @@ failure into a `CheckpointError` naming the file:
 The History's own numbers (step count, generator state) are checked by `History.from_state`.
 Each check raises `Untrusted` with a one-line reason.
 
-Taught in `notebooks/05_training`.
+Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations
