@@ -67,6 +67,7 @@ def cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         optimizer=args.optimizer,
         seed=args.seed,
         probe_every=args.probe_every,
+        guard=False if args.no_guard else None,
     )
     if args.resume is not None:
         checkpoint = load_checkpoint(args.resume, device=args.device)

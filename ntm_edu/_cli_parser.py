@@ -137,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--probe-every", type=_non_negative_int, help="steps between probe snapshots")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument(
+        "--no-guard",
+        action="store_true",
+        help="train without the default recipe's collapse guard (ntm_edu/training/guard.py)",
+    )
+    p.add_argument(
         "--compile",
         action="store_true",
         help="compile the NTM step with torch.compile: faster after a one-off compile of "

@@ -65,3 +65,39 @@ def test_settle_lowers_the_rate_once_when_learnt():
     _, history = tiny_run(guard, 4)
     assert guard.settled_at == 2 and guard.restores == [] and len(lines) == 1
     assert history.schedule["collapse_guard"]["lr"] == pytest.approx(1e-3 * 0.25)
+
+
+def test_the_guard_setting_is_stored_and_a_resumed_run_keeps_its_lowered_rate(monkeypatch):
+    costs = iter([40.0, 0.5, 0.4, 0.3, 0.3, 0.3])
+    monkeypatch.setattr(CollapseGuard, "held_out_cost", lambda self, ctx: next(costs))
+    task = make_task("copy", max_length=2)
+    torch.manual_seed(0)
+    model = NTM(
+        task.input_size, task.output_size, controller_size=8, memory_locations=8, memory_width=4
+    )
+    guard = dict(every=1, settle_below=1.0, settle_factor=0.5, log=None)
+    kwargs = dict(batch_size=4, device="cpu", progress=False, lr=1e-3)
+    history = train(model, task, 3, guard=guard, **kwargs)
+    assert history.train_config["guard"] == guard
+    assert history.schedule["collapse_guard"]["settled_at"] == 2
+    # Resumed: the same guard again (from the History), still settled, at the lowered rate.
+    lrs = []
+    history = train(
+        model,
+        task,
+        3,
+        history=history,
+        callbacks=[lambda ctx: lrs.append(ctx.optimizer.param_groups[0]["lr"])],
+        **kwargs,
+    )
+    assert lrs == [pytest.approx(5e-4)] * 3
+    assert history.schedule["collapse_guard"]["settled_at"] == 2
+
+
+def test_guard_false_switches_it_off_and_a_bad_value_is_refused():
+    task = make_task("copy", max_length=2)
+    model = NTM(task.input_size, task.output_size, controller_size=8, memory_locations=8)
+    history = train(model, task, 1, batch_size=2, device="cpu", progress=False, guard=False)
+    assert history.train_config["guard"] is None and "collapse_guard" not in history.schedule
+    with pytest.raises(ValueError, match="guard"):
+        train(model, task, 1, device="cpu", progress=False, guard="yes")

@@ -91,6 +91,17 @@ class CollapseGuard(Callback):
         )
         return result["bits_per_sequence"]
 
+    def on_train_begin(self, ctx: TrainContext) -> None:
+        # A resumed run carries on where the guard left it: its lowered rate, its restores and
+        # whether it has settled (the best weights themselves are not saved; the first
+        # evaluation after the resume becomes the new best).
+        saved = ctx.history.schedule.get("collapse_guard")
+        if saved:
+            self.restores = list(saved.get("restores", []))
+            self.settled_at = saved.get("settled_at")
+            for group in ctx.optimizer.param_groups:
+                group["lr"] = saved["lr"]
+
     def on_step_end(self, ctx: TrainContext) -> None:
         if ctx.step % self.every:
             return

@@ -74,6 +74,7 @@ TRAIN_DEFAULTS: dict[str, Any] = dict(
     probe_size=2,  # sequences in the probe batch (1-4 keeps snapshots small)
     probe_overrides=None,  # task overrides for the probe batch, e.g. {"length": 10}
     curriculum=None,  # a Curriculum (or its dict) raising a task setting as errors drop
+    guard=None,  # CollapseGuard arguments (a dict; True: its defaults); None/False: no guard
 )
 
 # The environment variable that decides what device="auto" means (e.g. "cpu" on a GPU box).
@@ -474,6 +475,11 @@ def _check_settings(settings: dict[str, Any], steps: int) -> None:
     check_int_range("probe_every", settings["probe_every"], 0)
     check_int_range("probe_size", settings["probe_size"], 1, 64)
     check_int_range("seed", settings["seed"], 0)
+    guard = settings["guard"]
+    if not (guard is None or isinstance(guard, bool | dict)):
+        raise ValueError(
+            f"guard must be a dict of CollapseGuard arguments, True or False, got {guard!r}"
+        )
     for name in ("clip", "clip_norm"):
         value = settings[name]
         if value is not None and not (isinstance(value, int | float) and value > 0):
@@ -498,6 +504,7 @@ def train(
     probe_size: int | None = None,
     probe_overrides: dict[str, Any] | None = None,
     curriculum: Curriculum | dict | None = None,
+    guard: dict[str, Any] | bool | None = None,
     callbacks: Iterable[Callback | Callable[[TrainContext], Any]] = (),
     history: History | None = None,
     progress: bool = True,
@@ -528,6 +535,8 @@ def train(
         probe_size: sequences in the probe batch.
         probe_overrides: task overrides for the probe batch.
         curriculum: a `Curriculum` (or its dict) that raises a task setting as errors drop.
+        guard: a `CollapseGuard` (``guard.py``) watching a held-out cost: a dict of its
+            arguments, True for its defaults, False to switch off the guard of a resumed run.
         callbacks: `Callback`s or plain functions called with a `TrainContext` after each step.
         history: a History to continue; None starts a new one.
         progress: show a tqdm progress bar (also off when TQDM_DISABLE is set).
@@ -566,6 +575,7 @@ def train(
             probe_size=probe_size,
             probe_overrides=probe_overrides,
             curriculum=curriculum,
+            guard=guard,
         ),
     )
     _check_settings(settings, steps)
@@ -578,6 +588,8 @@ def train(
     curriculum_ = _as_curriculum(settings["curriculum"])
     settings["curriculum"] = None if curriculum_ is None else curriculum_.to_dict()
     settings["optimizer"] = str(settings["optimizer"]).lower()
+    guard_ = settings["guard"]  # stored as the arguments it stands for: a dict, or None
+    settings["guard"] = {} if guard_ is True else dict(guard_) if isinstance(guard_, dict) else None
     target = pick_device(device)
 
     model_name = type(model).__name__
@@ -617,6 +629,10 @@ def train(
         )
     if curriculum_ is not None:
         hooks.append(curriculum_)
+    if settings["guard"] is not None:
+        from ntm_edu.training.guard import CollapseGuard  # guard.py imports this module
+
+        hooks.append(CollapseGuard(**settings["guard"]))
     for cb in callbacks:
         hooks.append(cb if isinstance(cb, Callback) else _FunctionCallback(cb))
 
