@@ -162,19 +162,45 @@ def profile(compiled: bool, batch_size: int) -> None:
     print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=25))
 
 
-def flops() -> None:
-    """Matrix-product FLOPs and the big elementwise passes of one training step per sequence."""
+def flops(batch_size: int = 32) -> None:
+    """Matrix-product FLOPs of one training step, and the time of those products alone.
+
+    The floor is measured, not assumed: the same matrix products as one NTM step (the LSTM
+    cell, the heads' and the output's linear layers, at the same shapes), forward and backward,
+    for T = 22 steps and nothing else: no addressing, no memory, no optimiser. A step cannot
+    be faster than its matrix products at this batch size on this core.
+    """
     from torch.utils.flop_counter import FlopCounterMode
 
     task = CopyTask()
     model = NTM(task.input_size, task.output_size)
-    batch = task.sample(32, torch.Generator().manual_seed(0), length=10)
+    batch = task.sample(batch_size, torch.Generator().manual_seed(0), length=10)
     with FlopCounterMode(display=False) as counter:
         task.loss(model(batch.inputs), batch).backward()
     T = batch.inputs.shape[1]
-    per_step = counter.get_total_flops() / (32 * T)
+    per_step = counter.get_total_flops() / (batch_size * T)
     print(f"matrix-product FLOPs per sequence and time step (forward + backward): {per_step:,.0f}")
     print(f"per copy sequence of mean length 10.5 (T = 22 steps): {per_step * 22 / 1e6:.1f} MFLOP")
+
+    cell = model.controller.cell
+    heads, output = model.heads.linear, model.output
+    x = torch.randn(batch_size, cell.input_size)
+    h_out = torch.randn(batch_size, output.in_features - cell.hidden_size)
+    times = []
+    for _ in range(6):
+        start = time.thread_time()
+        h = c = torch.zeros(batch_size, cell.hidden_size)
+        total = 0
+        for _ in range(22):
+            h, c = cell(x, (h, c))
+            total = total + heads(h).sum() + output(torch.cat([h, h_out], -1)).sum()
+        total.backward()
+        times.append((time.thread_time() - start) * 1000 / batch_size)
+    floor = statistics.median(times[1:])
+    print(
+        f"the step's matrix products alone, forward + backward, B={batch_size}, T=22: "
+        f"{floor:.3f} ms per sequence ({per_step * 22 / floor / 1e6:.1f} GFLOP/s)"
+    )
 
 
 def main() -> None:
@@ -197,7 +223,7 @@ def main() -> None:
     if args._first_step:
         return first_step_seconds(args._first_step)
     if args.flops:
-        return flops()
+        return flops(args.batch_sizes[0] if len(args.batch_sizes) == 1 else 32)
     if args.profile:
         return profile(args.profile == "compiled", args.batch_sizes[0])
 

@@ -37,6 +37,9 @@ from torch import nn
 
 __all__ = ["CompiledStep", "compile_problem", "use_compiled_step"]
 
+# Graphs the compiled step may keep: enough for 16 batch sizes (see `CompiledStep`).
+_RECOMPILE_LIMIT = 32
+
 
 def compile_problem(device: str | torch.device = "cpu") -> str | None:
     """Why `torch.compile` cannot run on `device` here, or None when it can.
@@ -88,6 +91,12 @@ class CompiledStep:
             logits, state, _ = step(x, prev)
             return logits, state
 
+        # Two graphs per training batch size (the first step of an episode, and the others),
+        # all kept on the one code object of `step`: past Dynamo's recompile limit (8 by
+        # default) a fourth or fifth batch size would fall back to eager with a warning, as
+        # when a notebook or a benchmark trains one model at batch 1, 32 and 128.
+        dynamo_config = torch._dynamo.config
+        dynamo_config.recompile_limit = max(dynamo_config.recompile_limit, _RECOMPILE_LIMIT)
         self._compiled = torch.compile(step_without_details, dynamic=False)
 
     def __call__(self, x: torch.Tensor, prev: Any) -> tuple[torch.Tensor, Any, None]:
