@@ -340,12 +340,12 @@ print("length 20, read locations: ", memory.summaries[20]["read_locations"])
 L = 20
 inputs = ntm.task.sample(1, torch.Generator().manual_seed(20), length=L).inputs
 with torch.no_grad():
-    _, trace = ntm.model(inputs, trace=True)
+    _, trace = ntm.model.forward_with_trace(inputs)
 phases = {"input steps 0-19": slice(0, L), "answer steps 21-40": slice(L + 1, 2 * L + 1)}
 for kind, params in [("write", trace.write_params), ("read", trace.read_params)]:
     for phase, steps in phases.items():
-        gate = params["gate"][0, steps, 0]  # (L,)
-        shift = params["shift"][0, steps, 0].argmax(-1) - 1  # (L,): the shifts are -1, 0, +1
+        gate = params.gate[0, steps, 0]  # (L,)
+        shift = params.shift[0, steps, 0].argmax(-1) - 1  # (L,): the shifts are -1, 0, +1
         print(f"{kind:5s} head, {phase}: gate at most {float(gate.max()):.1f}, "
               f"most common shift {int(shift.mode().values):+d}")  # fmt: skip
 
@@ -358,7 +358,7 @@ for kind, params in [("write", trace.write_params), ("read", trace.read_params)]
 # location it was written to, with both foci sharp (largest weight ≈ 1). The gates do open
 # at some steps (the largest values are printed above), so some content lookup is mixed in,
 # yet the focus moves by exactly one location every step: the movement is the shift of
-# eq. 8. (Which term decides a given step? Compare `trace.read_stages["content"]` with
+# eq. 8. (Which term decides a given step? Compare `trace.read_stages.content` with
 # `trace.read_weights` at that step: a good exercise in reading a trace.)
 #
 # That is the paper's program with one step made unnecessary. The paper's read head had to

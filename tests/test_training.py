@@ -11,7 +11,7 @@ import pytest
 import torch
 from torch import nn
 
-from ntm_edu.model import NTM
+from ntm_edu.model import NTM, supports_trace
 from ntm_edu.tasks import Batch, Task, make_task
 from ntm_edu.training import (
     MODEL_KINDS,
@@ -23,7 +23,6 @@ from ntm_edu.training import (
     default_config,
     evaluate,
     pick_device,
-    supports_trace,
     train,
 )
 

@@ -30,7 +30,6 @@ from ntm_edu.training.loop import (
     evaluate,
     make_optimizer,
     pick_device,
-    supports_trace,
     train,
 )
 from ntm_edu.training.pretrained import (
@@ -74,6 +73,5 @@ __all__ = [
     "pick_device",
     "regenerate_pretrained",
     "save_checkpoint",
-    "supports_trace",
     "train",
 ]

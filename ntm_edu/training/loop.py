@@ -5,7 +5,7 @@ takes any `nn.Module` mapping inputs [B, T, I] to logits [B, T, O] and any `Task
 (`ntm_edu.tasks`). Everything task- or model-specific enters through callbacks:
 
 * `ProbeRecorder` takes the probe snapshots a `History` keeps. It asks a model for
-  ``forward(inputs, trace=True)`` only if the model says it can (`supports_trace`), so an NTM
+  ``forward_with_trace(inputs)`` only if the model has one (`supports_trace`), so an NTM
   records its read/write weightings while an LSTM records only its outputs.
 * `Curriculum` raises the upper bound of a task setting (e.g. the copy length) as the
   training error drops, through per-draw sample overrides.
@@ -29,7 +29,6 @@ Taught in `notebooks/05_training_copy`.
 
 from __future__ import annotations
 
-import inspect
 import math
 import os
 import time
@@ -43,6 +42,7 @@ from torch import nn
 
 from ntm_edu._paths import check_output_file
 from ntm_edu.model.compiled import use_compiled_step
+from ntm_edu.model.trace import TRACE_TENSORS, supports_trace
 from ntm_edu.training.history import History
 from ntm_edu.training.interrupts import StopOnSignal, TrainingInterrupted
 
@@ -56,7 +56,6 @@ __all__ = [
     "evaluate",
     "make_optimizer",
     "pick_device",
-    "supports_trace",
     "train",
 ]
 
@@ -214,33 +213,9 @@ class _FunctionCallback(Callback):
         self.function(ctx)
 
 
-def supports_trace(model: nn.Module) -> bool:
-    """Whether `model(inputs, trace=True)` returns (logits, trace).
-
-    A model says so with a `supports_trace` attribute; without one, a `trace` parameter of its
-    `forward` counts as a yes.
-    """
-    declared = getattr(model, "supports_trace", None)
-    if declared is not None:
-        return bool(declared)
-    try:
-        return "trace" in inspect.signature(model.forward).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-# Trace fields kept in probe snapshots by default (dotted names reach into dict fields, e.g.
-# "write_params.shift"). The paper's Fig. 6 shows exactly these: add vectors and weightings.
+# Trace fields kept in probe snapshots by default: the paper's Fig. 6 shows exactly these, the
+# add vectors and the weightings. Any name of `model.trace.TRACE_TENSORS` can be kept.
 DEFAULT_TRACE_FIELDS = ("read_weights", "write_weights", "add")
-
-
-def _trace_field(trace: Any, dotted: str) -> torch.Tensor | None:
-    value = trace
-    for part in dotted.split("."):
-        if value is None:
-            return None
-        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
-    return value if isinstance(value, torch.Tensor) else None
 
 
 class ProbeRecorder(Callback):
@@ -254,7 +229,8 @@ class ProbeRecorder(Callback):
         size: sequences in the probe batch.
         seed: seed of the probe batch.
         overrides: task overrides for the probe batch (e.g. {"length": 10}).
-        fields: trace fields to keep, for models that support tracing.
+        fields: `Trace` tensors to keep (names in `TRACE_TENSORS`), for models that have a
+            `forward_with_trace` (`supports_trace`).
     """
 
     def __init__(
@@ -274,6 +250,9 @@ class ProbeRecorder(Callback):
         self.seed = int(seed)
         self.overrides = dict(overrides or {})
         self.fields = tuple(fields)
+        unknown = sorted(set(self.fields) - set(TRACE_TENSORS))
+        if unknown:
+            raise ValueError(f"unknown trace fields {unknown}: choose from {list(TRACE_TENSORS)}")
 
     def on_train_begin(self, ctx: TrainContext) -> None:
         history = ctx.history
@@ -306,10 +285,10 @@ class ProbeRecorder(Callback):
         try:
             trace_tensors: dict[str, torch.Tensor] = {}
             if supports_trace(model):
-                logits, trace = model(batch.inputs, trace=True)
+                logits, trace = model.forward_with_trace(batch.inputs)
                 for name in self.fields:
-                    value = _trace_field(trace, name)
-                    if value is not None:
+                    value = getattr(trace, name)
+                    if value is not None:  # `memory` is None unless asked for
                         trace_tensors[name] = value
             else:
                 logits = model(batch.inputs)
