@@ -19,8 +19,6 @@ import ntm_edu
 
 ntm_edu.setup_notebook(seed=0)
 
-import textwrap
-
 import torch
 
 from ntm_edu import viz, widgets
@@ -64,20 +62,18 @@ for name, logits in [("coin flip", torch.zeros_like(right)), ("99% right", right
 # ## 2. The training loop
 #
 # `ntm_edu.train(model, task, steps, ...)` knows nothing about NTMs: any model that maps
-# inputs (B, T, I) to logits (B, T, O) trains with it. This is the heart of one step
-# (the rest of the function resolves settings, resumes runs and saves checkpoints):
+# inputs (B, T, I) to logits (B, T, O) trains with it. Each of its steps samples a batch and
+# calls `train_step`, the heart of training (the rest of `train` resolves settings, resumes
+# runs, records the learning curve and calls the callbacks):
 
 # %%
-source = ntm_edu.show_source(ntm_edu.train)
-start = source.source.index("        for _ in range(steps):")
-stop = source.source.index("            with torch.no_grad():", start)
-ntm_edu.SourceView(textwrap.dedent(source.source[start:stop]), "train (one step)", source.path)
+ntm_edu.show_source(ntm_edu.train_step)
 
 # %% [markdown]
 # What it does, step by step:
 #
-# - **sample** a batch of sequences from one seeded generator (so a run is repeatable, and a
-#   resumed run sees exactly the data an uninterrupted one would);
+# - **sample** (in `train`) a batch of sequences from one seeded generator (so a run is
+#   repeatable, and a resumed run sees exactly the data an uninterrupted one would);
 # - **forward** through the whole episode, and the loss on the scored steps only;
 # - **stop** with a clear `TrainingDiverged` error if the loss or a gradient is not finite,
 #   *before* the update, so the weights never absorb a NaN;
@@ -176,19 +172,7 @@ viz.snapshot_figure(
 # %%
 RETRAIN = False  # True: retrain both models from scratch (the wall time is printed first)
 
-if RETRAIN:
-    import tempfile
-
-    minutes = {kind: ntm_edu.load_pretrained("copy", kind).history.seconds / 60
-               for kind in ("ntm", "lstm")}  # fmt: skip
-    print(f"expected wall time: about {minutes['ntm']:.0f} min (NTM) + "
-          f"{minutes['lstm']:.0f} min (LSTM), as the shipped runs took")  # fmt: skip
-    folder = tempfile.mkdtemp()
-    ntm_edu.training.regenerate_pretrained(["copy_ntm", "copy_lstm"], folder=folder)
-else:
-    folder = None
-ntm = ntm_edu.load_pretrained("copy", "ntm", folder=folder)
-lstm = ntm_edu.load_pretrained("copy", "lstm", folder=folder)
+ntm, lstm = ntm_edu.load_or_retrain("copy", retrain=RETRAIN)
 print(ntm)
 print(lstm)
 for name, run in [("NTM", ntm), ("LSTM", lstm)]:

@@ -64,7 +64,8 @@ def _positive_float(text: str) -> float:
 
 
 def _device(text: str) -> str:
-    from ntm_edu.training.loop import pick_device
+    # Imported here, not at the top: `--help` and argument errors answer without torch.
+    from ntm_edu.training.device import pick_device
 
     try:
         pick_device(text)

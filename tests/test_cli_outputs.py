@@ -20,6 +20,7 @@ import torch
 
 import ntm_edu.training
 import ntm_edu.training.loop
+import ntm_edu.training.pretrained
 from ntm_edu.__main__ import main
 from ntm_edu.training import load_checkpoint
 from ntm_edu.training.pretrained import PRETRAINED_DIR
@@ -36,6 +37,7 @@ def no_training(monkeypatch):
 
     monkeypatch.setattr(ntm_edu.training, "train", refuse)
     monkeypatch.setattr(ntm_edu.training.loop, "train", refuse)
+    monkeypatch.setattr(ntm_edu.training.pretrained, "train", refuse)
 
 
 def one_error_line(capsys, *expected: str) -> str:

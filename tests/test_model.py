@@ -107,7 +107,7 @@ class TestNTM:
         assert ((trace.erase > 0) & (trace.erase < 1)).all()
 
     def test_initial_weightings_are_focused_not_uniform(self, controller):
-        # PAPER_NOTES pitfall 8: constant memory + uniform weighting can never focus.
+        # The pitfall of ntm.py's docstring: constant memory + uniform weighting never focus.
         model = make_ntm(controller)
         state = model.initial_state(B)
         assert (state.write_weights.argmax(-1) == 0).all()
@@ -241,7 +241,7 @@ def test_bad_inputs_raise(inputs, message):
 
 def test_parameter_counts_against_the_paper():
     # Copy task: 8 data bits + a delimiter in, 8 bits out. The paper does not give enough
-    # detail to reproduce its counts exactly (PAPER_NOTES §1.4); print them side by side.
+    # detail to reproduce its counts exactly (see lstm.py's docstring); print them side by side.
     rows = [
         ("NTM-LSTM copy", NTM(9, 8, controller="lstm"), 67_561),
         ("NTM-FF copy", NTM(9, 8, controller="feedforward"), 17_162),

@@ -209,14 +209,14 @@ class TestTrain:
     def test_progress_bar_shows_sequences_bits_and_errors(self, monkeypatch):
         monkeypatch.delenv("TQDM_DISABLE", raising=False)
         stream = io.StringIO()
-        import tqdm.auto
+        import ntm_edu.training.loop as loop
 
-        original = tqdm.auto.tqdm
+        original = loop.tqdm
 
         def to_stream(*args, **kwargs):
             return original(*args, file=stream, mininterval=0, **kwargs)
 
-        monkeypatch.setattr(tqdm.auto, "tqdm", to_stream)
+        monkeypatch.setattr(loop, "tqdm", to_stream)
         train(TinyGRU(), EchoTask(), 3, batch_size=2, progress=True)
         text = stream.getvalue()
         assert "3/3" in text and "seqs=6" in text and "bits=" in text and "errors=" in text

@@ -35,8 +35,11 @@ from typing import Any
 import torch
 from torch import nn
 
+from ntm_edu.model import MODEL_CLASSES
+from ntm_edu.tasks import make_task as default_make_task
 from ntm_edu.training import verify
 from ntm_edu.training.atomic import SaveFailed, atomic_torch_save
+from ntm_edu.training.device import pick_device
 from ntm_edu.training.history import History, _plain
 
 __all__ = [
@@ -266,16 +269,12 @@ def load_checkpoint(
             are not finite or do not fit the architecture, a bad step count or generator
             state. The message names the file and the problem.
     """
-    from ntm_edu.training.loop import pick_device
-
     path = Path(path)
     target = pick_device(device)
     payload = _read(path, target)
 
-    if model_classes is None:
-        from ntm_edu.model import MODEL_CLASSES as model_classes
-    if make_task is None:
-        from ntm_edu.tasks import make_task
+    model_classes = MODEL_CLASSES if model_classes is None else model_classes
+    make_task = default_make_task if make_task is None else make_task
 
     class_name = payload["model_class"]
     model_config = payload["model_config"]
