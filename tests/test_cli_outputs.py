@@ -98,7 +98,7 @@ def test_train_out_in_a_read_only_folder(read_only_dir, no_training, capsys):
 
 
 def test_library_train_checks_its_checkpoint_path_first(places):
-    from test_checkpoints import fresh
+    from test_training_checkpoints import fresh
 
     from ntm_edu.training import OutputPathError
 

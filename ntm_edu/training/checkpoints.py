@@ -36,6 +36,7 @@ import torch
 from torch import nn
 
 from ntm_edu.model import MODEL_CLASSES
+from ntm_edu.tasks import Task
 from ntm_edu.tasks import make_task as default_make_task
 from ntm_edu.training import verify
 from ntm_edu.training.atomic import SaveFailed, atomic_torch_save
@@ -85,7 +86,7 @@ class Checkpoint:
 
     path: Path
     model: nn.Module
-    task: Any
+    task: Task
     history: History
     optimizer_state: dict[str, Any] | None
     model_class: str
@@ -114,7 +115,7 @@ def _to_cpu(value: Any) -> Any:
 def save_checkpoint(
     path: str | Path,
     model: nn.Module,
-    task: Any,
+    task: Task,
     history: History | None = None,
     optimizer: torch.optim.Optimizer | dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,

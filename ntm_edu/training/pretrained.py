@@ -26,7 +26,7 @@ from torch import nn
 
 from ntm_edu._paths import check_output_folder
 from ntm_edu.model.compiled import compile_problem
-from ntm_edu.tasks import make_task
+from ntm_edu.tasks import Task, make_task
 from ntm_edu.training.checkpoints import load_checkpoint, save_checkpoint
 from ntm_edu.training.config import MODEL_KINDS, build_model, default_config
 from ntm_edu.training.device import pick_device
@@ -139,7 +139,7 @@ class Pretrained:
 
     name: str
     model: nn.Module
-    task: Any
+    task: Task
     history: History
     path: Path
     recipe: dict[str, Any] = field(default_factory=dict)
