@@ -173,14 +173,7 @@ def train(
 
     ctx = TrainContext(model, task, history, target, opt, settings, generator)
 
-    bar = tqdm(
-        total=steps,
-        disable=_progress_disabled(progress),
-        desc=f"{model_name} on {history.task_name}",
-        unit="step",
-        dynamic_ncols=True,
-    )
-    smooth_bits = smooth_errors = None
+    bar = _ProgressBar(steps, _progress_disabled(progress), f"{model_name} on {history.task_name}")
     step, state_before = history.step, generator.get_state()
     updating = False  # from opt.step() until the step is booked: not a state to save
 
@@ -231,18 +224,7 @@ def train(
             for hook in hooks:
                 hook.on_step_end(ctx)
 
-            # Exponential smoothing for the progress bar only; the curve uses window means.
-            smooth_bits = bits if smooth_bits is None else 0.95 * smooth_bits + 0.05 * bits
-            smooth_errors = (
-                errors if smooth_errors is None else 0.95 * smooth_errors + 0.05 * errors
-            )
-            bar.set_postfix(
-                seqs=history.sequences,
-                bits=f"{smooth_bits:.3g}",
-                errors=f"{smooth_errors:.3g}",
-                refresh=False,
-            )
-            bar.update(1)
+            bar.update(history.sequences, bits, errors)
             clock = time.perf_counter()  # callbacks and saving are not training time
             if ctx.stop:
                 break
@@ -273,6 +255,31 @@ def train(
         stop.end_process_if_default()  # SIGTERM's default action, now that the file is safe
         raise _interrupted(history.step, saver, stop)
     return history
+
+
+class _ProgressBar:
+    """A tqdm bar of steps showing the sequences seen and exponentially smoothed costs.
+
+    The smoothing is for the bar only; the learning curve uses window means (`History`).
+    """
+
+    def __init__(self, steps: int, disable: bool, description: str):
+        self.bar = tqdm(
+            total=steps, disable=disable, desc=description, unit="step", dynamic_ncols=True
+        )
+        self.bits: float | None = None
+        self.errors: float | None = None
+
+    def update(self, sequences: int, bits: float, errors: float) -> None:
+        self.bits = bits if self.bits is None else 0.95 * self.bits + 0.05 * bits
+        self.errors = errors if self.errors is None else 0.95 * self.errors + 0.05 * errors
+        self.bar.set_postfix(
+            seqs=sequences, bits=f"{self.bits:.3g}", errors=f"{self.errors:.3g}", refresh=False
+        )
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 def _optimizer(
