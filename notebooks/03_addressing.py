@@ -208,11 +208,12 @@ viz.weightings_figure(sharpened, title="sharpening a weighting blurred by two sh
 # %% [markdown]
 # ## All four stages together
 #
-# `address` chains the stages in the order of Fig. 2 and can also return the intermediate
-# weightings (the NTM records them in its trace, see notebook 04):
+# `address_with_stages` chains the stages in the order of Fig. 2 and also returns the
+# intermediate weightings (the NTM records them in its trace, see notebook 04); `address`
+# returns only the final one:
 
 # %%
-ntm_edu.show_source(addressing.address)
+ntm_edu.show_source(addressing.address_with_stages)
 
 # %% [markdown]
 # One head, one step: the previous focus is at location 1, the key looks like row 5, the gate
@@ -223,10 +224,10 @@ ntm_edu.show_source(addressing.address)
 params = dict(
     beta=torch.tensor([[8.0]]),  # (B, H)
     gate=torch.tensor([[0.9]]),
-    s=torch.tensor([[[0.05, 0.15, 0.8]]]),  # (B, H, 3)
+    shift=torch.tensor([[[0.05, 0.15, 0.8]]]),  # (B, H, 3)
     gamma=torch.tensor([[3.0]]),
 )
-w_t, stages = addressing.address(memory, key, w_prev=w_prev, return_stages=True, **params)
+w_t, stages = addressing.address_with_stages(memory, key, w_prev=w_prev, **params)
 assert w_t.shape == (1, 1, N)
 for name, value in [*stages._asdict().items(), ("sharpened", w_t)]:
     print(f"{name:9s}", rounded(value, 2))
@@ -235,7 +236,7 @@ viz.addressing_figure(
     key[0, 0].numpy(),
     similarity[0, 0].numpy(),
     w_prev[0, 0].numpy(),
-    params["s"][0, 0].numpy(),
+    params["shift"][0, 0].numpy(),
     {
         "content": stages.content[0, 0].numpy(),
         "gated": stages.gated[0, 0].numpy(),

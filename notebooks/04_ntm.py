@@ -111,7 +111,7 @@ ntm_edu.show_source(NTM.forward)
 # ## 4. An untrained NTM on a copy episode
 #
 # A small NTM (LSTM controller of 100 units, a 32 × 8 memory, one read and one write head)
-# on four copy episodes of length 5. `forward(inputs, trace=True)` also returns a `Trace` of
+# on four copy episodes of length 5. `forward_with_trace(inputs)` also returns a `Trace` of
 # everything the heads did: weightings, erase and add vectors, addressing parameters and the
 # intermediate stages of Fig. 2, all detached on the CPU.
 
@@ -122,7 +122,7 @@ torch.manual_seed(0)
 model = NTM(copy.input_size, copy.output_size, **small)
 batch = copy.sample(4, torch.Generator().manual_seed(1), length=5)
 with torch.no_grad():
-    logits, trace = model(batch.inputs, trace=True)
+    logits, trace = model.forward_with_trace(batch.inputs)
 assert logits.shape == batch.targets.shape == (4, 11, 8)
 assert trace.write_weights.shape == (4, 11, 1, 32) and trace.reads.shape == (4, 11, 1, 8)
 print(trace)
@@ -281,7 +281,7 @@ viz.cost_curve_figure(
 
 # %% tags=["nbval-ignore-output"]
 with torch.no_grad():
-    logits, trace = model(batch.inputs, trace=True)
+    logits, trace = model.forward_with_trace(batch.inputs)
 trained_cost = float(copy.bits_per_sequence(logits, batch))
 print(f"cost: {trained_cost:.1f} bits per sequence (untrained: {untrained_cost:.1f})")
 

@@ -19,8 +19,6 @@ import ntm_edu
 
 ntm_edu.setup_notebook(seed=0)
 
-import textwrap
-
 import torch
 
 from ntm_edu import viz, widgets
@@ -64,20 +62,18 @@ for name, logits in [("coin flip", torch.zeros_like(right)), ("99% right", right
 # ## 2. The training loop
 #
 # `ntm_edu.train(model, task, steps, ...)` knows nothing about NTMs: any model that maps
-# inputs (B, T, I) to logits (B, T, O) trains with it. This is the heart of one step
-# (the rest of the function resolves settings, resumes runs and saves checkpoints):
+# inputs (B, T, I) to logits (B, T, O) trains with it. Each of its steps samples a batch and
+# calls `train_step`, the heart of training (the rest of `train` resolves settings, resumes
+# runs, records the learning curve and calls the callbacks):
 
 # %%
-source = ntm_edu.show_source(ntm_edu.train)
-start = source.source.index("        for _ in range(steps):")
-stop = source.source.index("            with torch.no_grad():", start)
-ntm_edu.SourceView(textwrap.dedent(source.source[start:stop]), "train (one step)", source.path)
+ntm_edu.show_source(ntm_edu.train_step)
 
 # %% [markdown]
 # What it does, step by step:
 #
-# - **sample** a batch of sequences from one seeded generator (so a run is repeatable, and a
-#   resumed run sees exactly the data an uninterrupted one would);
+# - **sample** (in `train`) a batch of sequences from one seeded generator (so a run is
+#   repeatable, and a resumed run sees exactly the data an uninterrupted one would);
 # - **forward** through the whole episode, and the loss on the scored steps only;
 # - **stop** with a clear `TrainingDiverged` error if the loss or a gradient is not finite,
 #   *before* the update, so the weights never absorb a NaN;
@@ -176,19 +172,7 @@ viz.snapshot_figure(
 # %%
 RETRAIN = False  # True: retrain both models from scratch (the wall time is printed first)
 
-if RETRAIN:
-    import tempfile
-
-    minutes = {kind: ntm_edu.load_pretrained("copy", kind).history.seconds / 60
-               for kind in ("ntm", "lstm")}  # fmt: skip
-    print(f"expected wall time: about {minutes['ntm']:.0f} min (NTM) + "
-          f"{minutes['lstm']:.0f} min (LSTM), as the shipped runs took")  # fmt: skip
-    folder = tempfile.mkdtemp()
-    ntm_edu.training.regenerate_pretrained(["copy_ntm", "copy_lstm"], folder=folder)
-else:
-    folder = None
-ntm = ntm_edu.load_pretrained("copy", "ntm", folder=folder)
-lstm = ntm_edu.load_pretrained("copy", "lstm", folder=folder)
+ntm, lstm = ntm_edu.load_or_retrain("copy", retrain=RETRAIN)
 print(ntm)
 print(lstm)
 for name, run in [("NTM", ntm), ("LSTM", lstm)]:
@@ -340,12 +324,12 @@ print("length 20, read locations: ", memory.summaries[20]["read_locations"])
 L = 20
 inputs = ntm.task.sample(1, torch.Generator().manual_seed(20), length=L).inputs
 with torch.no_grad():
-    _, trace = ntm.model(inputs, trace=True)
+    _, trace = ntm.model.forward_with_trace(inputs)
 phases = {"input steps 0-19": slice(0, L), "answer steps 21-40": slice(L + 1, 2 * L + 1)}
 for kind, params in [("write", trace.write_params), ("read", trace.read_params)]:
     for phase, steps in phases.items():
-        gate = params["gate"][0, steps, 0]  # (L,)
-        shift = params["shift"][0, steps, 0].argmax(-1) - 1  # (L,): the shifts are -1, 0, +1
+        gate = params.gate[0, steps, 0]  # (L,)
+        shift = params.shift[0, steps, 0].argmax(-1) - 1  # (L,): the shifts are -1, 0, +1
         print(f"{kind:5s} head, {phase}: gate at most {float(gate.max()):.1f}, "
               f"most common shift {int(shift.mode().values):+d}")  # fmt: skip
 
@@ -358,7 +342,7 @@ for kind, params in [("write", trace.write_params), ("read", trace.read_params)]
 # location it was written to, with both foci sharp (largest weight ≈ 1). The gates do open
 # at some steps (the largest values are printed above), so some content lookup is mixed in,
 # yet the focus moves by exactly one location every step: the movement is the shift of
-# eq. 8. (Which term decides a given step? Compare `trace.read_stages["content"]` with
+# eq. 8. (Which term decides a given step? Compare `trace.read_stages.content` with
 # `trace.read_weights` at that step: a good exercise in reading a trace.)
 #
 # That is the paper's program with one step made unnecessary. The paper's read head had to

@@ -98,20 +98,8 @@ for H, N in zip((64, 128, 256, 512), (32, 128, 512, 2048), strict=True):
 # %%
 RETRAIN = False  # True: retrain the LSTM from scratch (the wall time is printed first)
 
-if RETRAIN:
-    import shutil
-    import tempfile
-
-    shipped = ntm_edu.load_pretrained("copy", "lstm")
-    print(f"expected wall time: about {shipped.history.seconds / 60:.0f} min, "
-          "as the shipped run took")  # fmt: skip
-    folder = tempfile.mkdtemp()
-    shutil.copy(ntm_edu.training.PRETRAINED_DIR / "copy_ntm.pt", folder)  # the NTM as shipped
-    ntm_edu.training.regenerate_pretrained(["copy_lstm"], folder=folder)
-else:
-    folder = None
-ntm = ntm_edu.load_pretrained("copy", "ntm", folder=folder)
-lstm = ntm_edu.load_pretrained("copy", "lstm", folder=folder)
+(lstm,) = ntm_edu.load_or_retrain("copy", kinds=("lstm",), retrain=RETRAIN)
+ntm = ntm_edu.load_pretrained("copy", "ntm")  # the NTM as shipped
 print(ntm)
 print(lstm)
 for name, run in [("NTM", ntm), ("LSTM", lstm)]:

@@ -228,12 +228,12 @@ viz.plot_weightings(ep["write"], ep["read"], inputs=ep["inputs"], outputs=ep["ou
 # %%
 batch = task.sample(1, torch.Generator().manual_seed(5), length=5, repeats=4)
 with torch.no_grad():
-    _, trace = ntm.model(batch.inputs, trace=True)
+    _, trace = ntm.model.forward_with_trace(batch.inputs)
 writes = trace.write_weights[0, :5, 0].argmax(-1)
 print("sequence written at locations", writes.tolist())
 answer = batch.mask[0].nonzero().flatten()
 reads = trace.read_weights[0, answer, 0].argmax(-1)
-gates = trace.read_params["gate"][0, answer, 0]
+gates = trace.read_params.gate[0, answer, 0]
 for p in range(4):
     steps = slice(p * 5, (p + 1) * 5)
     print(f"pass {p + 1}: read peaks {reads[steps].tolist()}, "

@@ -192,7 +192,7 @@ viz.plot_weightings(ep["write"], ep["read"], inputs=ep["inputs"], outputs=ep["ou
 # %%
 batch = task.sample(1, torch.Generator().manual_seed(11), items=6)
 with torch.no_grad():
-    _, trace = ntm.model(batch.inputs, trace=True)
+    _, trace = ntm.model.forward_with_trace(batch.inputs)
 query = int(batch.info["query_index"][0])
 writes = trace.write_weights[0, :, 0].argmax(-1)  # (T,) peak write location per step
 for k in range(6):
@@ -202,11 +202,11 @@ for k in range(6):
 query_start = 6 * (span + 1)
 phases = ["query flag"] + ["query vector"] * span + ["query flag"] + ["answer"] * span
 for t, phase in zip(range(query_start, batch.inputs.shape[1]), phases, strict=True):
-    content = trace.read_stages["content"][0, t, 0]
-    shift = [round(float(v), 2) for v in trace.read_params["shift"][0, t, 0]]
+    content = trace.read_stages.content[0, t, 0]
+    shift = [round(float(v), 2) for v in trace.read_params.shift[0, t, 0]]
     final = trace.read_weights[0, t, 0]
     print(f"step {t} {phase:12s}: content peak {int(content.argmax()):3d} ({float(content.max()):.2f}), "
-          f"g {float(trace.read_params['gate'][0, t, 0]):.2f}, shift {shift}, "
+          f"g {float(trace.read_params.gate[0, t, 0]):.2f}, shift {shift}, "
           f"read peak {int(final.argmax()):3d} ({float(final.max()):.2f})")  # fmt: skip
 
 # %% [markdown]

@@ -286,7 +286,7 @@ widgets.ngram_inference_explorer(
 # ## Memory use (Fig. 15)
 #
 # Does the NTM keep one memory location per context, like a table of counters? We run it
-# once more on the same sequence with `trace=True` and plot, over time, the **add vectors**
+# once more on the same sequence with `forward_with_trace` and plot, over time, the **add vectors**
 # (what it writes), the **write weighting** and the **read weighting** (which locations it
 # writes and reads). Pick a context to see its occurrences: solid orange lines are the steps
 # that predict a bit after that context (the read there should find its counts), dashed lines
@@ -294,7 +294,7 @@ widgets.ngram_inference_explorer(
 
 # %%
 with torch.inference_mode():
-    _, trace = ntm.model(held_out.inputs[:50], trace=True)  # 50 sequences: a few seconds
+    _, trace = ntm.model.forward_with_trace(held_out.inputs[:50])  # 50 sequences: a few seconds
 read_w = trace.read_weights[:, :, 0].numpy()  # (50, T, N)
 write_w = trace.write_weights[:, :, 0].numpy()  # (50, T, N)
 add = trace.add[:, :, 0].numpy()  # (50, T, M)

@@ -84,6 +84,7 @@ from ntm_edu.training import (  # noqa: E402
     pick_device,
     save_checkpoint,
     train,
+    train_step,
 )
 
 __all__ += [
@@ -102,4 +103,5 @@ __all__ += [
     "pick_device",
     "save_checkpoint",
     "train",
+    "train_step",
 ]

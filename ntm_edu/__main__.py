@@ -24,8 +24,27 @@ import signal
 import sys
 from typing import Any
 
-from ntm_edu._cli_outputs import CommandError  # re-exported: commands raise it
+import torch
+
+from ntm_edu import training  # commands call `training.train` etc. through it (tests patch them)
+from ntm_edu._cli_outputs import (  # CommandError is re-exported: commands raise it
+    CommandError,
+    FileState,
+    handouts_interrupt_line,
+    interrupt_line,
+    listing,
+    pretrained_interrupt_line,
+    train_output,
+)
 from ntm_edu._cli_parser import EDITIONS, EVAL_OVERRIDES, THREADS_ENV, build_parser, positive_int
+from ntm_edu._paths import check_output_folder
+from ntm_edu.tasks import make_task
+from ntm_edu.training.interrupts import (
+    TERMINATING_SIGNALS,
+    exit_status,
+    raise_interrupt,
+    signal_name,
+)
 
 
 # ---------------------------------------------------------------------------------- commands
@@ -38,26 +57,13 @@ def _model_kind(args: argparse.Namespace, parser: argparse.ArgumentParser) -> st
 
 
 def cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    import torch
-
-    from ntm_edu._cli_outputs import FileState, interrupt_line, train_output
-    from ntm_edu.tasks import make_task
-    from ntm_edu.training import (
-        PRETRAINED_DIR,
-        build_model,
-        default_config,
-        load_checkpoint,
-        train,
-    )
-    from ntm_edu.training.interrupts import exit_status
-
     kind = _model_kind(args, parser)
     # Where the checkpoint goes, settled first: a run must not be lost at its first save, nor
     # replace a finished file unasked.
     out = train_output(
-        args.out, args.resume, f"{args.task}_{kind}.pt", args.overwrite, PRETRAINED_DIR
+        args.out, args.resume, f"{args.task}_{kind}.pt", args.overwrite, training.PRETRAINED_DIR
     )
-    config = default_config(args.task, kind)
+    config = training.default_config(args.task, kind)
     settings: dict[str, Any] = dict(config["train"])
     steps = args.steps if args.steps is not None else settings.pop("steps")
     settings.pop("steps", None)
@@ -70,7 +76,7 @@ def cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         guard=False if args.no_guard else None,
     )
     if args.resume is not None:
-        checkpoint = load_checkpoint(args.resume, device=args.device)
+        checkpoint = training.load_checkpoint(args.resume, device=args.device)
         if checkpoint.task_name != args.task:
             raise CommandError(
                 f"{args.resume} was trained on {checkpoint.task_name!r}, not {args.task!r}"
@@ -101,12 +107,12 @@ def cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         task = make_task(args.task, **config["task"])
         settings.update({k: v for k, v in given.items() if v is not None})
         torch.manual_seed(settings.get("seed", 0))  # the model's initial weights
-        model = build_model(kind, task, **config["model"])
+        model = training.build_model(kind, task, **config["model"])
         history = None
         remaining = steps
     start, before = (history.step if history else 0), FileState.of(out)
     try:
-        history = train(
+        history = training.train(
             model,
             task,
             remaining,
@@ -135,9 +141,7 @@ def cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ntm_edu.training import evaluate, load_checkpoint
-
-    checkpoint = load_checkpoint(args.checkpoint, device=args.device)
+    checkpoint = training.load_checkpoint(args.checkpoint, device=args.device)
     task = checkpoint.task
     field = next((name for name in EVAL_OVERRIDES if getattr(args, name)), None)
     allowed = tuple(getattr(task, "override_names", ()))
@@ -158,7 +162,7 @@ def cmd_evaluate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     for value in values:
         overrides = {} if value is None else {field: value}
         try:
-            result = evaluate(
+            result = training.evaluate(
                 checkpoint.model,
                 task,
                 sequences=args.sequences,
@@ -177,21 +181,16 @@ def cmd_evaluate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
 
 
 def cmd_pretrained(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ntm_edu._cli_outputs import FileState, pretrained_interrupt_line
-    from ntm_edu._paths import check_output_folder
-    from ntm_edu.training import PRETRAINED_DIR, PRETRAINED_RECIPES, regenerate_pretrained
-    from ntm_edu.training.interrupts import exit_status
-
     if args.list:
-        for name, recipe in PRETRAINED_RECIPES.items():
+        for name, recipe in training.PRETRAINED_RECIPES.items():
             print(f"{name:28s} {recipe['model']:7s} steps={recipe['steps']}")
         return 0
     if args.only:
-        unknown = [n for n in args.only if n not in PRETRAINED_RECIPES]
+        unknown = [n for n in args.only if n not in training.PRETRAINED_RECIPES]
         if unknown:
             parser.error(
                 f"unknown recipe(s) {', '.join(unknown)}; choose from: "
-                f"{', '.join(PRETRAINED_RECIPES)}"
+                f"{', '.join(training.PRETRAINED_RECIPES)}"
             )
     # The installed package is written only when asked by name, and never with smoke tests.
     if args.into_package:
@@ -199,10 +198,10 @@ def cmd_pretrained(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             raise CommandError(
                 "--max-steps makes smoke-test files, which never go into the package: use --out-dir"
             )
-        folder = PRETRAINED_DIR
+        folder = training.PRETRAINED_DIR
     elif args.out_dir is not None:
         folder = check_output_folder(args.out_dir, "--out-dir")
-        if folder.resolve() == PRETRAINED_DIR.resolve():
+        if folder.resolve() == training.PRETRAINED_DIR.resolve():
             raise CommandError(
                 f"--out-dir {args.out_dir} is the package's own pretrained/ folder: say "
                 "--into-package to replace the shipped files"
@@ -210,13 +209,13 @@ def cmd_pretrained(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     else:
         raise CommandError(
             "say where the checkpoints go: --out-dir DIR, or --into-package to replace the "
-            f"shipped ones in {PRETRAINED_DIR}"
+            f"shipped ones in {training.PRETRAINED_DIR}"
         )
-    names = args.only or list(PRETRAINED_RECIPES)
+    names = args.only or list(training.PRETRAINED_RECIPES)
     files = [folder / f"{name}{suffix}" for name in names for suffix in (".pt", ".pt.part")]
     before = {path: FileState.of(path) for path in files}
     try:
-        regenerate_pretrained(
+        training.regenerate_pretrained(
             names=names,
             resume=args.resume,
             folder=folder,
@@ -234,12 +233,8 @@ def cmd_pretrained(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
 
 def cmd_handouts(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ntm_edu._cli_outputs import handouts_interrupt_line, listing
-    from ntm_edu._paths import check_output_folder
-    from ntm_edu.training.interrupts import exit_status
-
     out = check_output_folder(args.out, "--out")  # before the notebooks are converted
-    try:
+    try:  # here, not at the top: nbformat and nbconvert take about a second to import
         from ntm_edu.handouts import build_handouts
     except ModuleNotFoundError as error:
         if error.name not in ("ntm_edu.handouts",):
@@ -280,7 +275,6 @@ def _set_threads(args: argparse.Namespace) -> None:
             threads = positive_int(text) if text else 1
         except argparse.ArgumentTypeError:
             raise CommandError(f"{THREADS_ENV} must be a positive integer, got {text!r}") from None
-    import torch
 
     torch.set_num_threads(threads)
 
@@ -288,8 +282,6 @@ def _set_threads(args: argparse.Namespace) -> None:
 def _take_signals() -> dict[int, Any]:
     """SIGINT and SIGTERM raise a KeyboardInterrupt naming the signal while `main` runs (the
     default SIGTERM would end the process without a word); returns the previous handlers."""
-    from ntm_edu.training.interrupts import TERMINATING_SIGNALS, raise_interrupt
-
     previous: dict[int, Any] = {}
     try:
         for signum in TERMINATING_SIGNALS:
@@ -304,18 +296,19 @@ def _take_signals() -> dict[int, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (argparse exits with 2 on bad usage)."""
-    from ntm_edu.training.interrupts import exit_status, signal_name
-
     previous = _take_signals()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        from ntm_edu.training import CheckpointError, TrainingDiverged
-
         try:
             _set_threads(args)
             return COMMANDS[args.command](args, args.subparser)
-        except (CommandError, CheckpointError, TrainingDiverged, FileNotFoundError) as error:
+        except (
+            CommandError,
+            training.CheckpointError,
+            training.TrainingDiverged,
+            FileNotFoundError,
+        ) as error:
             print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
             return 1
         except ValueError as error:  # e.g. an unknown device, an output path we cannot write

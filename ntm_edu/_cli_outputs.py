@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ntm_edu._paths import check_output_file, inside, same_file
+from ntm_edu.training.checkpoints import CheckpointError, load_checkpoint
+from ntm_edu.training.interrupts import TrainingInterrupted, signal_name
 
 __all__ = [
     "CommandError",
@@ -55,8 +57,6 @@ def _written_since(path: Path, before: FileState) -> bool:
 
 
 def _step_in(path: Path) -> str:
-    from ntm_edu.training import CheckpointError, load_checkpoint
-
     try:
         return str(load_checkpoint(path).step)
     except CheckpointError:
@@ -104,8 +104,6 @@ def interrupt_line(interrupt: BaseException, out: Path, before: FileState, start
         out: the checkpoint file; before: its state when training started.
         start: the step the run started from (0, or the --resume file's).
     """
-    from ntm_edu.training.interrupts import TrainingInterrupted, signal_name
-
     name = signal_name(signal_of(interrupt))
     step = interrupt.step if isinstance(interrupt, TrainingInterrupted) else None
     at = f" at step {step}" if step is not None else ""
@@ -128,8 +126,6 @@ def interrupt_line(interrupt: BaseException, out: Path, before: FileState, start
 
 def pretrained_interrupt_line(interrupt: BaseException, before: dict[Path, FileState]) -> str:
     """What an interrupted `pretrained` left: the files it wrote, with their steps."""
-    from ntm_edu.training.interrupts import signal_name
-
     name = signal_name(signal_of(interrupt))
     written = [
         f"{path} (step {_step_in(path)})" for path in before if _written_since(path, before[path])
@@ -153,8 +149,6 @@ def handouts_interrupt_line(
     interrupt: BaseException, folder: Path, before: dict[Path, FileState]
 ) -> str:
     """What an interrupted `handouts` left (it writes its files one by one)."""
-    from ntm_edu.training.interrupts import signal_name
-
     name = signal_name(signal_of(interrupt))
     if listing(folder) != before:
         return f"interrupted ({name}); the handouts in {folder} are incomplete"

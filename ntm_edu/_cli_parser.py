@@ -9,6 +9,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ntm_edu.tasks import TASKS
+from ntm_edu.training.device import pick_device
+
 __all__ = [
     "EDITIONS",
     "EVAL_OVERRIDES",
@@ -19,8 +22,7 @@ __all__ = [
     "positive_int",
 ]
 
-# Task names, kept literal so that `--help` does not need to import torch.
-TASK_NAMES = ("copy", "repeat_copy", "associative_recall", "ngrams", "priority_sort")
+TASK_NAMES = tuple(TASKS)  # in the order of the registry (ntm_edu.tasks)
 # evaluate's generalisation flags -> the task override they set.
 EVAL_OVERRIDES = {
     "length": "sequence length (copy, repeat_copy, ngrams)",
@@ -64,8 +66,6 @@ def _positive_float(text: str) -> float:
 
 
 def _device(text: str) -> str:
-    from ntm_edu.training.loop import pick_device
-
     try:
         pick_device(text)
     except ValueError as error:

@@ -29,7 +29,7 @@ from typing import Any
 
 from nbformat.v4 import new_markdown_cell
 
-from ntm_edu.widgets.base import STATIC_FALLBACK_KEY, WIDGET_VIEW
+from ntm_edu._notebook_keys import STATIC_FALLBACK_KEY, WIDGET_VIEW
 
 __all__ = ["EDITIONS", "SOLUTION_MODES", "make_edition", "hidden_solution"]
 

@@ -20,6 +20,7 @@ import torch
 
 import ntm_edu.training
 import ntm_edu.training.loop
+import ntm_edu.training.pretrained
 from ntm_edu.__main__ import main
 from ntm_edu.training import load_checkpoint
 from ntm_edu.training.pretrained import PRETRAINED_DIR
@@ -36,6 +37,7 @@ def no_training(monkeypatch):
 
     monkeypatch.setattr(ntm_edu.training, "train", refuse)
     monkeypatch.setattr(ntm_edu.training.loop, "train", refuse)
+    monkeypatch.setattr(ntm_edu.training.pretrained, "train", refuse)
 
 
 def one_error_line(capsys, *expected: str) -> str:
@@ -96,7 +98,7 @@ def test_train_out_in_a_read_only_folder(read_only_dir, no_training, capsys):
 
 
 def test_library_train_checks_its_checkpoint_path_first(places):
-    from test_checkpoints import fresh
+    from test_training_checkpoints import fresh
 
     from ntm_edu.training import OutputPathError
 

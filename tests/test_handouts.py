@@ -352,7 +352,7 @@ def test_cli_style_arguments(course, tmp_path):
 
 def test_pdf_is_skipped_with_a_message_without_a_converter(course, tmp_path, monkeypatch, capsys):
     source, _, _ = course
-    monkeypatch.setattr(handouts, "find_pdf_converter", lambda: None)
+    monkeypatch.setattr(handouts.build, "find_pdf_converter", lambda: None)
     written = build_handouts(
         tmp_path,
         editions="student",
@@ -366,7 +366,9 @@ def test_pdf_is_skipped_with_a_message_without_a_converter(course, tmp_path, mon
 
 def test_a_failing_converter_is_reported_not_raised(course, tmp_path, monkeypatch, capsys):
     source, _, _ = course
-    monkeypatch.setattr(handouts, "find_pdf_converter", lambda: ("chromium", "/nonexistent/chrome"))
+    monkeypatch.setattr(
+        handouts.build, "find_pdf_converter", lambda: ("chromium", "/nonexistent/chrome")
+    )
     written = build_handouts(
         tmp_path, editions="teacher", formats="pdf", notebooks=["00_alpha"], source_dir=source
     )

@@ -483,7 +483,7 @@ def test_ngram_cost_of_a_constant_half_is_one_bit_per_bit():
 
 
 def test_optimal_estimator_cost_anchor():
-    """The eq. 10 optimum costs ~132.7 bits per 200-bit sequence (PAPER_NOTES, Fig. 13 ~133).
+    """The eq. 10 optimum costs ~132.7 bits per 200-bit sequence (the paper's Fig. 13: ~133).
 
     The per-sequence std is ~36 bits, so the mean of 1000 sequences has a standard error of
     ~1.1 bits; +-4 bits is ~3.5 standard errors, so a correct estimator passes for almost any

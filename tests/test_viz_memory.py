@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from ntm_edu.model import NTM
-from ntm_edu.model.addressing import address
+from ntm_edu.model.addressing import address_with_stages
 from ntm_edu.viz import figure_to_png
 from ntm_edu.viz.memory import (
     AddressingPlot,
@@ -257,7 +257,7 @@ def reference_address(state: dict) -> dict:
     def t(x):
         return torch.as_tensor(np.asarray(x, dtype=np.float64))
 
-    w, stages = address(
+    w, stages = address_with_stages(
         t(state["memory"])[None],
         t(state["key"])[None, None],
         t([[state["beta"]]]),
@@ -265,7 +265,6 @@ def reference_address(state: dict) -> dict:
         t(state["shift"])[None, None],
         t([[state["gamma"]]]),
         t(state["w_prev"])[None, None],
-        return_stages=True,
     )
     return {
         "content": stages.content[0, 0].numpy(),
@@ -437,7 +436,7 @@ class TestTraceExplorer:
         )
         inputs = torch.bernoulli(torch.full((3, 6, 3), 0.5))
         with torch.no_grad():
-            logits, trace = model(inputs, trace=True)
+            logits, trace = model.forward_with_trace(inputs)
         return inputs, logits, trace
 
     def test_state_is_the_trace(self, traced):

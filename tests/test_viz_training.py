@@ -507,7 +507,7 @@ class TestMemoryUseExplorer:
         explorer = memory_use_explorer(ntm, task, lengths=(4,), seed=1)
         batch = task.sample(1, torch.Generator().manual_seed(10_007 + 4), length=4)
         with torch.no_grad():
-            logits, trace = ntm(batch.inputs, trace=True)
+            logits, trace = ntm.forward_with_trace(batch.inputs)
         episode = explorer.episodes[4]
         assert np.allclose(episode["write_weights"], trace.write_weights[0, :, 0].numpy())
         assert np.allclose(episode["reads"], trace.reads[0, :, 0].numpy())

@@ -8,7 +8,9 @@ One module a concept:
     addressing.py  content, interpolation, shift, sharpening (eqs. 5-9)
     heads.py       controller output -> every head's parameters
     controller.py  feed-forward and LSTM controllers (one interface)
-    ntm.py         the NTM stepped through time, its state and its trace
+    ntm.py         the NTM stepped through time and its state
+    trace.py       the Trace of an episode (what the heads did), for plots
+    checks.py      input checks shared by the models
     lstm.py        the stacked-LSTM baseline
     compiled.py    the same NTM step compiled with torch.compile (the fast training path)
 
@@ -27,7 +29,8 @@ from torch import nn
 
 from ntm_edu.model.compiled import compile_problem, use_compiled_step
 from ntm_edu.model.lstm import LSTMBaseline
-from ntm_edu.model.ntm import NTM, NTMState, Trace
+from ntm_edu.model.ntm import NTM, NTMState
+from ntm_edu.model.trace import Trace, TracedParams, TracedStages, supports_trace
 
 __all__ = [
     "LSTMBaseline",
@@ -35,8 +38,11 @@ __all__ = [
     "NTM",
     "NTMState",
     "Trace",
+    "TracedParams",
+    "TracedStages",
     "compile_problem",
     "count_parameters",
+    "supports_trace",
     "use_compiled_step",
 ]
 

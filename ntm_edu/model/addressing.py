@@ -10,9 +10,10 @@ Fig. 2), each a small function below:
     shift               (8)      rotate the focus by a distribution s over shifts -R..+R
     sharpen             (9)      raise to the power gamma >= 1 and renormalise
 
-`address` chains them in that order. Content addressing lets a head jump to a row that
-looks like the key; interpolation with g near 0 ignores the content and keeps the previous
-focus, so the shift can step from there: this is how the NTM iterates through memory.
+`address` chains them in that order (`address_with_stages` also returns the intermediate
+weightings). Content addressing lets a head jump to a row that looks like the key;
+interpolation with g near 0 ignores the content and keeps the previous focus, so the shift
+can step from there: this is how the NTM iterates through memory.
 
 Every function takes all heads of a kind at once: keys [B, H, M], scalars [B, H], shift
 distributions [B, H, S] with S = 2R + 1, weightings [B, H, N]. All normalisations run over
@@ -30,6 +31,7 @@ import torch
 __all__ = [
     "AddressingStages",
     "address",
+    "address_with_stages",
     "content_weighting",
     "cosine_similarity",
     "interpolate",
@@ -140,6 +142,11 @@ def shift(w: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
     return (rotated * s.unsqueeze(-2)).sum(-1)  # (B, H, N)
 
 
+# `address` calls eq. (8) under this name: its argument `shift` (the distribution, named as in
+# `HeadParams` and the `Trace`) hides the function there.
+_shift = shift
+
+
 def sharpen(w: torch.Tensor, gamma: torch.Tensor) -> torch.Tensor:
     """Sharpen a weighting that the shift has blurred. Equation (9).
 
@@ -174,16 +181,15 @@ class AddressingStages(NamedTuple):
     shifted: torch.Tensor  # w~_t after eq. (8)
 
 
-def address(
+def address_with_stages(
     memory: torch.Tensor,
     key: torch.Tensor,
     beta: torch.Tensor,
     gate: torch.Tensor,
-    s: torch.Tensor,
+    shift: torch.Tensor,
     gamma: torch.Tensor,
     w_prev: torch.Tensor,
-    return_stages: bool = False,
-) -> torch.Tensor | tuple[torch.Tensor, AddressingStages]:
+) -> tuple[torch.Tensor, AddressingStages]:
     """The full addressing mechanism of Fig. 2: content -> interpolate -> shift -> sharpen.
 
     Args:
@@ -191,19 +197,32 @@ def address(
         key:    [B, H, M] keys k_t.
         beta:   [B, H] key strengths beta_t > 0.
         gate:   [B, H] interpolation gates g_t in (0, 1).
-        s:      [B, H, S] shift distributions over shifts -R..+R.
+        shift:  [B, H, S] shift distributions s_t over shifts -R..+R.
         gamma:  [B, H] sharpening exponents gamma_t >= 1.
         w_prev: [B, H, N] the weightings of the previous step.
-        return_stages: also return the intermediate weightings.
     Returns:
-        [B, H, N] the weightings w_t, and with `return_stages` an `AddressingStages` too.
+        [B, H, N] the weightings w_t, and the `AddressingStages` on the way to them.
 
     Taught in `notebooks/03_addressing`.
     """
     w_content = content_weighting(memory, key, beta)  # (B, H, N)
     w_gated = interpolate(w_content, w_prev, gate)  # (B, H, N)
-    w_shifted = shift(w_gated, s)  # (B, H, N)
+    w_shifted = _shift(w_gated, shift)  # (B, H, N)
     w = sharpen(w_shifted, gamma)  # (B, H, N)
-    if return_stages:
-        return w, AddressingStages(w_content, w_gated, w_shifted)
-    return w
+    return w, AddressingStages(w_content, w_gated, w_shifted)
+
+
+def address(
+    memory: torch.Tensor,
+    key: torch.Tensor,
+    beta: torch.Tensor,
+    gate: torch.Tensor,
+    shift: torch.Tensor,
+    gamma: torch.Tensor,
+    w_prev: torch.Tensor,
+) -> torch.Tensor:
+    """The weightings w_t [B, H, N] of Fig. 2, without the stages (see `address_with_stages`).
+
+    Taught in `notebooks/03_addressing`.
+    """
+    return address_with_stages(memory, key, beta, gate, shift, gamma, w_prev)[0]

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from ntm_edu._checks import check_int_range
-from ntm_edu.model.ntm import check_inputs
+from ntm_edu.model.checks import check_inputs
 
 __all__ = ["LSTMBaseline"]
 

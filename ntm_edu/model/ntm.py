@@ -31,17 +31,18 @@ Taught in `notebooks/04_ntm`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import torch
 from torch import nn
 
 from ntm_edu._checks import check_int_range
-from ntm_edu.model.addressing import AddressingStages, address
+from ntm_edu.model.addressing import AddressingStages, address_with_stages
+from ntm_edu.model.checks import check_inputs
 from ntm_edu.model.controller import CONTROLLERS
 from ntm_edu.model.heads import HeadParams, Heads
 from ntm_edu.model.memory import read, write
+from ntm_edu.model.trace import Trace, TracedParams, TracedStages, split_heads, stack_time
 
 __all__ = ["MEMORY_INITS", "NTM", "NTMState", "Trace"]
 
@@ -91,75 +92,25 @@ class StepDetails(NamedTuple):
     stages: AddressingStages  # of all Hr + Hw heads, read heads first
 
 
-@dataclass
-class Trace:
-    """Everything an NTM did during one `forward`, detached, on the CPU, float32.
-
-    Attributes (Hr read heads, Hw write heads, S = 2R + 1 shifts ordered -R..+R):
-        read_weights:  [B, T, Hr, N] final read weightings w^r_t.
-        write_weights: [B, T, Hw, N] final write weightings w^w_t.
-        reads:         [B, T, Hr, M] read vectors r_t.
-        erase:         [B, T, Hw, M] erase vectors e_t.
-        add:           [B, T, Hw, M] add vectors a_t.
-        read_params, write_params: dicts with the addressing parameters of each kind of head:
-            key [B, T, H, M], beta [B, T, H], gate [B, T, H], shift [B, T, H, S],
-            gamma [B, T, H].
-        read_stages, write_stages: dicts with the intermediate weightings "content", "gated"
-            and "shifted", each [B, T, H, N] (the final one is read/write_weights).
-        memory: [B, T, N, M] the memory after each step's write, or None unless requested.
-    """
-
-    read_weights: torch.Tensor
-    write_weights: torch.Tensor
-    reads: torch.Tensor
-    erase: torch.Tensor
-    add: torch.Tensor
-    read_params: dict[str, torch.Tensor]
-    write_params: dict[str, torch.Tensor]
-    read_stages: dict[str, torch.Tensor]
-    write_stages: dict[str, torch.Tensor]
-    memory: torch.Tensor | None = None
-
-    def __repr__(self) -> str:
-        # Shapes only: printing the tensors would flood a notebook.
-        B, T, Hr, N = self.read_weights.shape
-        Hw, M = self.write_weights.shape[2], self.reads.shape[-1]
-        memory = "with" if self.memory is not None else "without"
-        return (
-            f"Trace(B={B}, T={T}, read_heads={Hr}, write_heads={Hw}, N={N}, M={M}, {memory} memory)"
-        )
-
-
-def _stack(steps: list[torch.Tensor]) -> torch.Tensor:
-    """Stack per-step tensors [B, ...] along a new time axis 1, as CPU float32: [B, T, ...]."""
-    return torch.stack(steps, dim=1).to("cpu", torch.float32)
-
-
 def _build_trace(
     states: list[NTMState], details: list[StepDetails], num_read: int, with_memory: bool
 ) -> Trace:
     """Turn the detached per-step states and details of a forward pass into a `Trace`."""
-
-    def split_heads(groups: list[NamedTuple]) -> tuple[dict, dict]:
-        """Stack per-step named tuples over time; split their head axis 2 into read, write."""
-        stacked = {name: _stack([g[i] for g in groups]) for i, name in enumerate(groups[0]._fields)}
-        read = {name: x[:, :, :num_read] for name, x in stacked.items()}
-        write = {name: x[:, :, num_read:] for name, x in stacked.items()}
-        return read, write
-
-    read_params, write_params = split_heads([d.heads.addressing for d in details])
-    read_stages, write_stages = split_heads([d.stages for d in details])
+    read_params, write_params = split_heads(
+        [d.heads.addressing for d in details], num_read, TracedParams
+    )
+    read_stages, write_stages = split_heads([d.stages for d in details], num_read, TracedStages)
     return Trace(
-        read_weights=_stack([s.read_weights for s in states]),  # (B, T, Hr, N)
-        write_weights=_stack([s.write_weights for s in states]),  # (B, T, Hw, N)
-        reads=_stack([s.reads for s in states]),  # (B, T, Hr, M)
-        erase=_stack([d.heads.erase for d in details]),  # (B, T, Hw, M)
-        add=_stack([d.heads.add for d in details]),  # (B, T, Hw, M)
+        read_weights=stack_time([s.read_weights for s in states]),  # (B, T, Hr, N)
+        write_weights=stack_time([s.write_weights for s in states]),  # (B, T, Hw, N)
+        reads=stack_time([s.reads for s in states]),  # (B, T, Hr, M)
+        erase=stack_time([d.heads.erase for d in details]),  # (B, T, Hw, M)
+        add=stack_time([d.heads.add for d in details]),  # (B, T, Hw, M)
         read_params=read_params,
         write_params=write_params,
         read_stages=read_stages,
         write_stages=write_stages,
-        memory=_stack([s.memory for s in states]) if with_memory else None,  # (B, T, N, M)
+        memory=stack_time([s.memory for s in states]) if with_memory else None,  # (B, T, N, M)
     )
 
 
@@ -179,8 +130,8 @@ class NTM(nn.Module):
         memory_init:      "constant" (1e-6), "random" (fixed) or "learned" initial memory.
         clip_head_params: clip raw head parameters to +-this (None or 0: no clipping).
 
-    `forward(inputs)` returns logits [B, T, O]; `forward(inputs, trace=True)` also returns a
-    `Trace` of everything the heads did.
+    `forward(inputs)` returns logits [B, T, O]; `forward_with_trace(inputs)` returns the logits
+    and a `Trace` of everything the heads did.
 
     Taught in `notebooks/04_ntm`.
     """
@@ -279,8 +230,8 @@ class NTM(nn.Module):
         h, controller_state = self.controller(controller_input, prev.controller)  # (B, C)
         heads = self.heads(h)
         prev_weights = torch.cat([prev.read_weights, prev.write_weights], dim=1)  # (B, Hr+Hw, N)
-        weights, stages = address(
-            prev.memory, *heads.addressing, prev_weights, return_stages=True
+        weights, stages = address_with_stages(
+            prev.memory, *heads.addressing, prev_weights
         )  # (B, Hr+Hw, N)
         read_weights, write_weights = weights.split([Hr, Hw], dim=1)  # (B, Hr, N), (B, Hw, N)
         reads = read(prev.memory, read_weights)  # (B, Hr, M)
@@ -289,37 +240,49 @@ class NTM(nn.Module):
         state = NTMState(memory, read_weights, write_weights, reads, controller_state)
         return logits, state, StepDetails(heads, stages)
 
-    def forward(
-        self, inputs: torch.Tensor, trace: bool = False, trace_memory: bool = False
-    ) -> torch.Tensor | tuple[torch.Tensor, Trace]:
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         """Run whole episodes from the reset state.
 
         Args:
-            inputs:       [B, T, I] input sequences (on the model's device, in its dtype).
-            trace:        also return a `Trace` of the heads (detached, CPU, float32).
-            trace_memory: include the memory after every step in the trace ([B, T, N, M]).
+            inputs: [B, T, I] input sequences (on the model's device, in its dtype).
         Returns:
-            logits [B, T, O], or (logits, Trace) when `trace` is true.
+            logits [B, T, O].
         """
         check_inputs(self, inputs, self._config["input_size"])
         B, T, _ = inputs.shape
         state = self.initial_state(B)
-        # A compiled step returns no details, so traces and inference use the eager one.
-        fast = self.compiled_step is not None and not trace and torch.is_grad_enabled()
+        # The compiled step serves training steps; inference runs the eager one.
+        fast = self.compiled_step is not None and torch.is_grad_enabled()
         step = self.compiled_step if fast else self.step
+        outputs = []
+        for t in range(T):
+            logits, state, _ = step(inputs[:, t], state)  # (B, O)
+            outputs.append(logits)
+        return torch.stack(outputs, dim=1)  # (B, T, O)
+
+    def forward_with_trace(
+        self, inputs: torch.Tensor, with_memory: bool = False
+    ) -> tuple[torch.Tensor, Trace]:
+        """Run whole episodes like `forward` and record what the heads did.
+
+        Args:
+            inputs:      [B, T, I] input sequences (on the model's device, in its dtype).
+            with_memory: include the memory after every step in the trace ([B, T, N, M]).
+        Returns:
+            logits [B, T, O] and the `Trace` of the episodes (detached, CPU, float32).
+        """
+        check_inputs(self, inputs, self._config["input_size"])
+        B, T, _ = inputs.shape
+        state = self.initial_state(B)
         outputs, states, details = [], [], []
         for t in range(T):
-            logits, state, step_details = step(inputs[:, t], state)  # (B, O)
+            # Always the eager step: a compiled step returns no details.
+            logits, state, step_details = self.step(inputs[:, t], state)  # (B, O)
             outputs.append(logits)
-            if trace:
-                states.append(_detach(state))
-                details.append(_detach(step_details))
-        logits = torch.stack(outputs, dim=1)  # (B, T, O)
-        if not trace:
-            return logits
-        return logits, _build_trace(
-            states, details, self._config["read_heads"], with_memory=trace_memory
-        )
+            states.append(_detach(state))
+            details.append(_detach(step_details))
+        trace = _build_trace(states, details, self._config["read_heads"], with_memory)
+        return torch.stack(outputs, dim=1), trace  # (B, T, O), Trace
 
 
 def _detach(structure: Any) -> Any:
@@ -329,21 +292,3 @@ def _detach(structure: Any) -> Any:
     if hasattr(structure, "_fields"):  # a NamedTuple
         return type(structure)(*(_detach(x) for x in structure))
     return tuple(_detach(x) for x in structure)
-
-
-def check_inputs(model: nn.Module, inputs: Any, input_size: int) -> None:
-    """Raise a ValueError that says what is wrong with `inputs` for this model."""
-    if not isinstance(inputs, torch.Tensor):
-        raise ValueError(f"inputs must be a torch.Tensor [B, T, {input_size}], got {type(inputs)}")
-    if inputs.dim() != 3 or inputs.shape[-1] != input_size:
-        raise ValueError(
-            f"inputs must have shape [B, T, input_size={input_size}], got {list(inputs.shape)}"
-        )
-    if inputs.shape[0] < 1 or inputs.shape[1] < 1:
-        raise ValueError(f"inputs need B >= 1 and T >= 1, got shape {list(inputs.shape)}")
-    parameter = next(model.parameters())
-    if inputs.dtype != parameter.dtype or inputs.device != parameter.device:
-        raise ValueError(
-            f"inputs are {inputs.dtype} on {inputs.device} but the model is {parameter.dtype} "
-            f"on {parameter.device}: move one to the other (e.g. model.to(inputs))"
-        )

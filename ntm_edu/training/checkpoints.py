@@ -35,8 +35,12 @@ from typing import Any
 import torch
 from torch import nn
 
+from ntm_edu.model import MODEL_CLASSES
+from ntm_edu.tasks import Task
+from ntm_edu.tasks import make_task as default_make_task
 from ntm_edu.training import verify
 from ntm_edu.training.atomic import SaveFailed, atomic_torch_save
+from ntm_edu.training.device import pick_device
 from ntm_edu.training.history import History, _plain
 
 __all__ = [
@@ -82,7 +86,7 @@ class Checkpoint:
 
     path: Path
     model: nn.Module
-    task: Any
+    task: Task
     history: History
     optimizer_state: dict[str, Any] | None
     model_class: str
@@ -111,7 +115,7 @@ def _to_cpu(value: Any) -> Any:
 def save_checkpoint(
     path: str | Path,
     model: nn.Module,
-    task: Any,
+    task: Task,
     history: History | None = None,
     optimizer: torch.optim.Optimizer | dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
@@ -266,16 +270,12 @@ def load_checkpoint(
             are not finite or do not fit the architecture, a bad step count or generator
             state. The message names the file and the problem.
     """
-    from ntm_edu.training.loop import pick_device
-
     path = Path(path)
     target = pick_device(device)
     payload = _read(path, target)
 
-    if model_classes is None:
-        from ntm_edu.model import MODEL_CLASSES as model_classes
-    if make_task is None:
-        from ntm_edu.tasks import make_task
+    model_classes = MODEL_CLASSES if model_classes is None else model_classes
+    make_task = default_make_task if make_task is None else make_task
 
     class_name = payload["model_class"]
     model_config = payload["model_config"]

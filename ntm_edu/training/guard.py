@@ -28,7 +28,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ntm_edu.training.loop import Callback, TrainContext, evaluate
+from ntm_edu.training.callbacks import Callback, TrainContext
+from ntm_edu.training.evaluation import evaluate
 
 __all__ = ["CollapseGuard"]
 

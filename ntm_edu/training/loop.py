@@ -1,495 +1,60 @@
-"""A small, model-agnostic training loop: `train`, `evaluate` and `pick_device`.
+"""The training loop, `train`: a model-agnostic loop you can read in one sitting.
 
 In the spirit of minGPT's trainer, nothing here knows about Neural Turing Machines: `train`
 takes any `nn.Module` mapping inputs [B, T, I] to logits [B, T, O] and any `Task`
-(`ntm_edu.tasks`). Everything task- or model-specific enters through callbacks:
+(`ntm_edu.tasks`). The step itself is `train_step` (``step.py``); everything task- or
+model-specific enters through callbacks (``callbacks.py``): probe snapshots, a curriculum,
+the collapse guard (``guard.py``) and checkpoints (``saving.py``).
 
-* `ProbeRecorder` takes the probe snapshots a `History` keeps. It asks a model for
-  ``forward(inputs, trace=True)`` only if the model says it can (`supports_trace`), so an NTM
-  records its read/write weightings while an LSTM records only its outputs.
-* `Curriculum` raises the upper bound of a task setting (e.g. the copy length) as the
-  training error drops, through per-draw sample overrides.
-
-What the loop does itself, following the paper (Graves et al. 2014, §4;
-https://arxiv.org/abs/1410.5401) where it says something:
+What the loop does itself:
 
 * batches are sampled on the CPU from one seeded `torch.Generator`, then moved to the device,
   so a run on CUDA sees exactly the data a CPU run sees;
-* the objective is `task.loss` (mean cross-entropy per scored bit); the learning curve is the
-  paper's *bits per sequence*, plus the count of wrong bits;
-* gradients are clipped element-wise to [-clip, clip] ("all gradient components are clipped
-  elementwise to the range (-10, 10)", §4) and optionally by global norm (`clip_norm`);
-* a non-finite loss or gradient stops training with `TrainingDiverged` *before*
-  `optimizer.step()`, so the weights never absorb a NaN;
+* the learning curve is the paper's *bits per sequence*, plus the count of wrong bits;
 * `History` keeps the data-generator state, the optimizer state and the step count, so that
-  ``train(N)`` and ``train(k)`` + save + load + ``train(N - k)`` give identical weights.
+  ``train(N)`` and ``train(k)`` + save + load + ``train(N - k)`` give identical weights;
+* Ctrl-C and SIGTERM finish the step in progress, save it and raise `TrainingInterrupted`.
 
 Taught in `notebooks/05_training_copy`.
 """
 
 from __future__ import annotations
 
-import inspect
-import math
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 from torch import nn
+from tqdm.auto import tqdm
 
-from ntm_edu._paths import check_output_file
+from ntm_edu._checks import check_int_range
 from ntm_edu.model.compiled import use_compiled_step
+from ntm_edu.tasks.base import Task
+from ntm_edu.training.callbacks import (
+    Callback,
+    Curriculum,
+    ProbeRecorder,
+    TrainContext,
+    as_callback,
+    as_curriculum,
+)
+from ntm_edu.training.device import pick_device
+from ntm_edu.training.guard import CollapseGuard
 from ntm_edu.training.history import History
 from ntm_edu.training.interrupts import StopOnSignal, TrainingInterrupted
+from ntm_edu.training.saving import CheckpointSaver
+from ntm_edu.training.settings import check_settings, resolve_settings
+from ntm_edu.training.step import NonFiniteStep, TrainingDiverged, make_optimizer, train_step
 
-__all__ = [
-    "TRAIN_DEFAULTS",
-    "Callback",
-    "Curriculum",
-    "ProbeRecorder",
-    "TrainContext",
-    "TrainingDiverged",
-    "evaluate",
-    "make_optimizer",
-    "pick_device",
-    "supports_trace",
-    "train",
-]
+__all__ = ["train"]
 
-# Settings `train` uses when neither the caller nor a resumed History gives one.
-# `default_config(task, model_kind)` (ntm_edu.training.config) holds the per-task choices.
-TRAIN_DEFAULTS: dict[str, Any] = dict(
-    batch_size=32,  # sequences per step (the paper does not state one; Collier & Beel use 32)
-    optimizer="adam",  # "adam" or "rmsprop" (the paper's centred RMSProp with momentum 0.9)
-    lr=1e-3,  # Adam 1e-3 trains the NTM stably (Collier & Beel 2018); the paper's RMSProp: 1e-4
-    clip=10.0,  # element-wise gradient clip to [-clip, clip] as in the paper, §4; None: off
-    clip_norm=None,  # optional global-norm clip applied after the element-wise one
-    seed=0,  # seeds the generator that samples training (and probe) batches
-    log_every=10,  # steps averaged into one point of the learning curve
-    probe_every=0,  # steps between probe snapshots; 0: no snapshots
-    probe_size=2,  # sequences in the probe batch (1-4 keeps snapshots small)
-    probe_overrides=None,  # task overrides for the probe batch, e.g. {"length": 10}
-    curriculum=None,  # a Curriculum (or its dict) raising a task setting as errors drop
-    guard=None,  # CollapseGuard arguments (a dict; True: its defaults); None/False: no guard
-)
 
-# The environment variable that decides what device="auto" means (e.g. "cpu" on a GPU box).
-DEVICE_ENV = "NTM_EDU_DEVICE"
-
-# Offset between the training-data seed and the probe-batch seed: two independent streams.
-_PROBE_SEED_OFFSET = 1_000_003
-
-
-class TrainingDiverged(RuntimeError):
-    """The loss or a gradient became NaN or infinite; the weights were left as they were.
-
-    Attributes:
-        step: the step (1-based, counted over the whole run) whose update was refused.
-        what: "loss" or the name of the first parameter with a non-finite gradient.
-    """
-
-    def __init__(self, step: int, what: str, value: float | None = None):
-        self.step = step
-        self.what = what
-        detail = (
-            f"the loss is {value}" if what == "loss" else f"the gradient of {what!r} is not finite"
-        )
-        super().__init__(
-            f"training diverged at step {step}: {detail}. The update was not applied, so the "
-            f"weights are those after step {step - 1}. Try a lower learning rate or "
-            f"stronger clipping (clip=..., clip_norm=...)."
-        )
-
-
-# ---------------------------------------------------------------------------------- devices
-def pick_device(device: str | torch.device | None = "auto") -> torch.device:
-    """Resolve a device name: "auto" is CUDA when available, else CPU.
-
-    The environment variable ``NTM_EDU_DEVICE`` (e.g. ``cpu`` or ``cuda:1``) decides what "auto"
-    means, so a whole notebook or CI run can be forced onto one device; an explicit device
-    argument wins over it.
-
-    Args:
-        device: "auto", None (same as "auto"), "cpu", "cuda", "cuda:N", "mps" or a torch.device.
-    Returns:
-        the torch.device.
-    Raises:
-        ValueError: for an unknown device name or a device this machine does not have.
-    """
-    source = "device"
-    if device is None or (isinstance(device, str) and device.strip().lower() == "auto"):
-        forced = os.environ.get(DEVICE_ENV, "").strip()
-        if forced and forced.lower() != "auto":
-            device, source = forced, f"{DEVICE_ENV}={forced!r}"
-        else:
-            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        resolved = torch.device(device)
-    except (RuntimeError, TypeError, ValueError) as error:
-        raise ValueError(
-            f"unknown device {device!r} (from {source}): use 'auto', 'cpu', 'cuda', 'cuda:N' "
-            f"or 'mps'"
-        ) from error
-    if resolved.type == "cpu":
-        return resolved
-    if resolved.type == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError(
-                f"device {str(resolved)!r} (from {source}) was requested but CUDA is not "
-                f"available on this machine; use 'cpu' or 'auto'"
-            )
-        count = torch.cuda.device_count()
-        if resolved.index is not None and resolved.index >= count:
-            raise ValueError(
-                f"device {str(resolved)!r} (from {source}) does not exist: this machine has "
-                f"{count} CUDA device(s), cuda:0..cuda:{count - 1}"
-            )
-        return resolved
-    if resolved.type == "mps":
-        mps = getattr(torch.backends, "mps", None)
-        if mps is None or not mps.is_available():
-            raise ValueError(f"device 'mps' (from {source}) is not available on this machine")
-        return resolved
-    raise ValueError(
-        f"unsupported device {str(resolved)!r} (from {source}): use 'auto', 'cpu', 'cuda' or 'mps'"
-    )
-
-
-def _model_device(model: nn.Module) -> torch.device:
-    for tensor in model.parameters():
-        return tensor.device
-    return torch.device("cpu")
-
-
-# ---------------------------------------------------------------------------------- callbacks
-@dataclass
-class TrainContext:
-    """What callbacks see. Set `stop = True` to end training after the current step."""
-
-    model: nn.Module
-    task: Any
-    history: History
-    device: torch.device
-    optimizer: torch.optim.Optimizer
-    settings: dict[str, Any]
-    batch: Any = None  # the Batch of the step that just ended
-    logits: torch.Tensor | None = None  # its outputs [B, T, O], detached
-    loss: float = float("nan")
-    stop: bool = False
-
-    @property
-    def step(self) -> int:
-        return self.history.step
-
-
-class Callback:
-    """Hooks into `train`. Override the ones you need; a plain function works as on_step_end."""
-
-    def on_train_begin(self, ctx: TrainContext) -> None:
-        """Before the first step of this `train` call (also when resuming)."""
-
-    def sample_overrides(self, ctx: TrainContext, generator: torch.Generator) -> dict[str, Any]:
-        """Task overrides for the next training batch (draw any randomness from `generator`)."""
-        return {}
-
-    def on_step_end(self, ctx: TrainContext) -> None:
-        """After each optimizer step (ctx.step already counts it)."""
-
-    def on_log(self, ctx: TrainContext) -> None:
-        """After a point was appended to the learning curve (every `log_every` steps)."""
-
-    def on_train_end(self, ctx: TrainContext) -> None:
-        """After the last step of this `train` call, if it ended normally."""
-
-
-class _FunctionCallback(Callback):
-    def __init__(self, function: Callable[[TrainContext], Any]):
-        self.function = function
-
-    def on_step_end(self, ctx: TrainContext) -> None:
-        self.function(ctx)
-
-
-def supports_trace(model: nn.Module) -> bool:
-    """Whether `model(inputs, trace=True)` returns (logits, trace).
-
-    A model says so with a `supports_trace` attribute; without one, a `trace` parameter of its
-    `forward` counts as a yes.
-    """
-    declared = getattr(model, "supports_trace", None)
-    if declared is not None:
-        return bool(declared)
-    try:
-        return "trace" in inspect.signature(model.forward).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-# Trace fields kept in probe snapshots by default (dotted names reach into dict fields, e.g.
-# "write_params.shift"). The paper's Fig. 6 shows exactly these: add vectors and weightings.
-DEFAULT_TRACE_FIELDS = ("read_weights", "write_weights", "add")
-
-
-def _trace_field(trace: Any, dotted: str) -> torch.Tensor | None:
-    value = trace
-    for part in dotted.split("."):
-        if value is None:
-            return None
-        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
-    return value if isinstance(value, torch.Tensor) else None
-
-
-class ProbeRecorder(Callback):
-    """Record a probe snapshot every `every` steps (and one of the untrained model at step 0).
-
-    The probe batch is drawn once, from its own seeded generator, and stored in the History;
-    a resumed run reuses it, so all snapshots of a run describe the same sequences.
-
-    Args:
-        every: steps between snapshots (> 0).
-        size: sequences in the probe batch.
-        seed: seed of the probe batch.
-        overrides: task overrides for the probe batch (e.g. {"length": 10}).
-        fields: trace fields to keep, for models that support tracing.
-    """
-
-    def __init__(
-        self,
-        every: int,
-        size: int = 2,
-        seed: int = 0,
-        overrides: dict[str, Any] | None = None,
-        fields: Iterable[str] = DEFAULT_TRACE_FIELDS,
-    ):
-        if every < 1:
-            raise ValueError(f"probe_every must be >= 1, got {every}")
-        if not 1 <= size <= 64:
-            raise ValueError(f"probe_size must be in [1, 64], got {size}")
-        self.every = int(every)
-        self.size = int(size)
-        self.seed = int(seed)
-        self.overrides = dict(overrides or {})
-        self.fields = tuple(fields)
-
-    def on_train_begin(self, ctx: TrainContext) -> None:
-        history = ctx.history
-        history.probe_every = self.every
-        if history.probe is None:
-            generator = torch.Generator().manual_seed(self.seed + _PROBE_SEED_OFFSET)
-            batch = ctx.task.sample(self.size, generator=generator, **self.overrides)
-            history.set_probe(batch.inputs, batch.targets, batch.mask)
-        if history.step == 0 and not history.snapshots:
-            self.record(ctx)
-
-    def on_step_end(self, ctx: TrainContext) -> None:
-        if ctx.step % self.every == 0:
-            self.record(ctx)
-
-    @torch.no_grad()
-    def record(self, ctx: TrainContext) -> None:
-        """Run the model on the probe batch (eval mode, no grad) and store a snapshot."""
-        from ntm_edu.tasks.base import Batch
-
-        probe = ctx.history.probe
-        batch = Batch(
-            inputs=probe["inputs"].float(),
-            targets=probe["targets"].float(),
-            mask=probe["mask"],
-        ).to(ctx.device)
-        model = ctx.model
-        was_training = model.training
-        model.eval()
-        try:
-            trace_tensors: dict[str, torch.Tensor] = {}
-            if supports_trace(model):
-                logits, trace = model(batch.inputs, trace=True)
-                for name in self.fields:
-                    value = _trace_field(trace, name)
-                    if value is not None:
-                        trace_tensors[name] = value
-            else:
-                logits = model(batch.inputs)
-            bits = float(ctx.task.bits_per_sequence(logits, batch))
-            errors = float(ctx.task.bit_errors_per_sequence(logits, batch))
-        finally:
-            model.train(was_training)
-        ctx.history.add_snapshot(torch.sigmoid(logits), trace_tensors, bits, errors)
-
-
-@dataclass
-class Curriculum:
-    """Raise the upper bound of one task setting step by step as the model masters it.
-
-    Each training batch gets the override ``field=v`` with v drawn uniformly from
-    [low, bound] (from the training generator). The bound starts at `start`; whenever a point
-    of the learning curve (a running mean over `log_every` steps) has fewer than `threshold`
-    wrong bits per sequence, it grows by `increment`, up to `stop`. Once it reaches `stop` the
-    curriculum steps aside and the task samples from its own configuration.
-
-    For copy, ``Curriculum("length", start=2)`` first trains on 1-2 vectors, then lengthens
-    them to the task's `max_length`. A caution measured here (`benchmarks/convergence.py`):
-    with the NTM on copy it *slows* learning, because an LSTM controller can memorise a few
-    short vectors by itself and never needs the memory until the bound stalls; so no default
-    config uses one. Its only state is the bound, kept in `History.schedule`, so a resumed run
-    continues the schedule exactly.
-
-    Attributes:
-        field: the override to set: "length" (copy, repeat copy), "repeats", "items".
-        start: the first upper bound.
-        stop: the last one; None: the task's ``max_<field>`` setting.
-        low: the lower bound of the draws; None: the task's ``min_<field>`` setting (or 1).
-        increment: added to the bound at each promotion.
-        threshold: promote when a logged point has fewer bit errors per sequence than this.
-    """
-
-    field: str = "length"
-    start: int = 2
-    stop: int | None = None
-    low: int | None = None
-    increment: int = 1
-    threshold: float = 0.5
-
-    def __post_init__(self) -> None:
-        from ntm_edu.tasks.base import check_int_range
-
-        check_int_range("curriculum start", self.start, 1)
-        check_int_range("curriculum increment", self.increment, 1)
-        if self.stop is not None:
-            check_int_range("curriculum stop", self.stop, self.start)
-        if self.low is not None:
-            check_int_range("curriculum low", self.low, 1, self.start)
-        if not self.threshold > 0:
-            raise ValueError(f"curriculum threshold must be > 0, got {self.threshold}")
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def _bounds(self, task: Any) -> tuple[int, int]:
-        config = getattr(task, "config", {})
-        stop = self.stop if self.stop is not None else config.get(f"max_{self.field}")
-        low = self.low if self.low is not None else config.get(f"min_{self.field}", 1)
-        if stop is None:
-            raise ValueError(
-                f"curriculum on {self.field!r}: give `stop`, the task has no "
-                f"'max_{self.field}' setting"
-            )
-        if not low <= self.start <= stop:
-            raise ValueError(
-                f"curriculum on {self.field!r} needs low <= start <= stop, got "
-                f"low={low}, start={self.start}, stop={stop}"
-            )
-        return int(low), int(stop)
-
-    def on_train_begin(self, ctx: TrainContext) -> None:
-        self._bounds(ctx.task)  # fail before the first step, not in the middle of a run
-        ctx.history.schedule.setdefault(self.field, self.start)
-
-    def sample_overrides(self, ctx: TrainContext, generator: torch.Generator) -> dict[str, Any]:
-        low, stop = self._bounds(ctx.task)
-        bound = ctx.history.schedule.get(self.field, self.start)
-        if bound >= stop:
-            return {}
-        draw = torch.randint(low, bound + 1, (1,), generator=generator)
-        return {self.field: int(draw)}
-
-    def on_log(self, ctx: TrainContext) -> None:
-        _, stop = self._bounds(ctx.task)
-        bound = ctx.history.schedule.get(self.field, self.start)
-        errors = ctx.history.records["bit_errors_per_sequence"][-1]
-        if bound < stop and errors < self.threshold:
-            ctx.history.schedule[self.field] = min(stop, bound + self.increment)
-
-    def on_step_end(self, ctx: TrainContext) -> None:
-        pass
-
-    def on_train_end(self, ctx: TrainContext) -> None:
-        pass
-
-
-def _as_curriculum(value: Curriculum | dict | None) -> Curriculum | None:
-    if value is None or isinstance(value, Curriculum):
-        return value
-    if isinstance(value, dict):
-        return Curriculum(**value)
-    raise TypeError(f"curriculum must be a Curriculum, a dict or None, got {type(value).__name__}")
-
-
-# ---------------------------------------------------------------------------------- optimizers
-def make_optimizer(name: str, params: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
-    """Build the optimizer named `name` ("adam" or "rmsprop").
-
-    "rmsprop" is the paper's choice: RMSProp "in the form described in (Graves, 2013) with
-    momentum of 0.9", i.e. centred, with decay 0.95. PyTorch adds epsilon outside the square
-    root (Graves: inside), so with eps=1e-4 the two are close but not identical.
-    """
-    if not lr > 0 or not math.isfinite(lr):
-        raise ValueError(f"lr must be a positive finite number, got {lr}")
-    key = str(name).lower()
-    if key == "adam":
-        return torch.optim.Adam(params, lr=lr)
-    if key == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=0.95, momentum=0.9, centered=True, eps=1e-4)
-    raise ValueError(f"optimizer must be 'adam' or 'rmsprop', got {name!r}")
-
-
-def _first_nonfinite_grad(model: nn.Module) -> str | None:
-    """Name of the first parameter whose gradient has a NaN/inf, or None if all are finite."""
-    grads = [p.grad for p in model.parameters() if p.grad is not None]
-    if not grads:
-        return None
-    # One fused reduction in the common (finite) case; the per-parameter scan only on failure.
-    total = torch.stack([torch.linalg.vector_norm(g.detach(), dtype=torch.float32) for g in grads])
-    if bool(torch.isfinite(total).all()):
-        return None
-    for name, p in model.named_parameters():
-        if p.grad is not None and not bool(torch.isfinite(p.grad).all()):
-            return name
-    return None  # the norm overflowed although every entry is finite: not a divergence
-
-
-def _progress_disabled(progress: bool) -> bool:
-    if not progress:
-        return True
-    flag = os.environ.get("TQDM_DISABLE", "").strip().lower()
-    return flag not in ("", "0", "false", "no")
-
-
-def _resolve_settings(history: History, given: dict[str, Any]) -> dict[str, Any]:
-    """Explicit arguments win, then the settings of the run being resumed, then defaults."""
-    settings = dict(TRAIN_DEFAULTS)
-    settings.update({k: v for k, v in history.train_config.items() if k in TRAIN_DEFAULTS})
-    settings.update({k: v for k, v in given.items() if v is not None})
-    return settings
-
-
-def _check_settings(settings: dict[str, Any], steps: int) -> None:
-    from ntm_edu.tasks.base import check_int_range
-
-    check_int_range("steps", steps, 0)
-    check_int_range("batch_size", settings["batch_size"], 1)
-    check_int_range("log_every", settings["log_every"], 1)
-    check_int_range("probe_every", settings["probe_every"], 0)
-    check_int_range("probe_size", settings["probe_size"], 1, 64)
-    check_int_range("seed", settings["seed"], 0)
-    guard = settings["guard"]
-    if not (guard is None or isinstance(guard, bool | dict)):
-        raise ValueError(
-            f"guard must be a dict of CollapseGuard arguments, True or False, got {guard!r}"
-        )
-    for name in ("clip", "clip_norm"):
-        value = settings[name]
-        if value is not None and not (isinstance(value, int | float) and value > 0):
-            raise ValueError(f"{name} must be a positive number or None, got {value!r}")
-
-
-# ---------------------------------------------------------------------------------- train
 def train(
     model: nn.Module,
-    task: Any,
+    task: Task,
     steps: int,
     *,
     batch_size: int | None = None,
@@ -558,10 +123,8 @@ def train(
         OutputPathError: `checkpoint_path` cannot be written (a ValueError).
         CheckpointError: a save failed (e.g. a full disk); the previous file is unchanged.
     """
-    from tqdm.auto import tqdm
-
     history = history if history is not None else History()
-    settings = _resolve_settings(
+    settings = resolve_settings(
         history,
         dict(
             batch_size=batch_size,
@@ -578,14 +141,12 @@ def train(
             guard=guard,
         ),
     )
-    _check_settings(settings, steps)
+    check_settings(settings, steps)
     if checkpoint_every is not None:
-        from ntm_edu.tasks.base import check_int_range
-
         check_int_range("checkpoint_every", checkpoint_every, 1)
-    if checkpoint_path is not None:  # before any work, not when the first save fails
-        checkpoint_path = check_output_file(checkpoint_path, "checkpoint_path")
-    curriculum_ = _as_curriculum(settings["curriculum"])
+    # Checks the path before any work, not when the first save fails.
+    saver = None if checkpoint_path is None else CheckpointSaver(checkpoint_path, checkpoint_every)
+    curriculum_ = as_curriculum(settings["curriculum"])
     settings["curriculum"] = None if curriculum_ is None else curriculum_.to_dict()
     settings["optimizer"] = str(settings["optimizer"]).lower()
     guard_ = settings["guard"]  # stored as the arguments it stands for: a dict, or None
@@ -603,63 +164,26 @@ def train(
     model.to(target)
     model.train()
     use_compiled_step(model, compile, target)
-    opt = make_optimizer(settings["optimizer"], model.parameters(), settings["lr"])
-    previous = history.train_config.get("optimizer")
-    if history.optimizer_state is not None and previous == settings["optimizer"]:
-        opt.load_state_dict(history.optimizer_state)
-        for group in opt.param_groups:  # an explicit new lr wins over the saved one
-            group["lr"] = settings["lr"]
+    opt = _optimizer(model, history, settings)
     history.train_config = dict(settings)
+    generator = _data_generator(history, settings["seed"])
+    hooks = _settings_callbacks(settings, curriculum_) + [as_callback(cb) for cb in callbacks]
+    if saver is not None:  # last: it saves what the other callbacks did to the step
+        hooks.append(saver)
 
-    generator = torch.Generator(device="cpu")
-    if history.generator_state is not None:
-        generator.set_state(history.generator_state)
-    else:
-        generator.manual_seed(settings["seed"])
+    ctx = TrainContext(model, task, history, target, opt, settings, generator)
 
-    hooks: list[Any] = []
-    if settings["probe_every"]:
-        hooks.append(
-            ProbeRecorder(
-                settings["probe_every"],
-                size=settings["probe_size"],
-                seed=settings["seed"],
-                overrides=settings["probe_overrides"],
-            )
-        )
-    if curriculum_ is not None:
-        hooks.append(curriculum_)
-    if settings["guard"] is not None:
-        from ntm_edu.training.guard import CollapseGuard  # guard.py imports this module
-
-        hooks.append(CollapseGuard(**settings["guard"]))
-    for cb in callbacks:
-        hooks.append(cb if isinstance(cb, Callback) else _FunctionCallback(cb))
-
-    ctx = TrainContext(model, task, history, target, opt, settings)
-
-    last_saved: int | None = None  # the step of this call's latest successful save
-
-    def save(path: str | Path) -> None:
-        from ntm_edu.training.checkpoints import save_checkpoint
-
-        nonlocal last_saved
-        history.generator_state = generator.get_state()
-        history.optimizer_state = opt.state_dict()
-        save_checkpoint(path, model, task, history, optimizer=opt)
-        last_saved = history.step
-
-    bar = tqdm(
-        total=steps,
-        disable=_progress_disabled(progress),
-        desc=f"{model_name} on {history.task_name}",
-        unit="step",
-        dynamic_ncols=True,
-    )
-    smooth_bits = smooth_errors = None
+    bar = _ProgressBar(steps, _progress_disabled(progress), f"{model_name} on {history.task_name}")
     step, state_before = history.step, generator.get_state()
     updating = False  # from opt.step() until the step is booked: not a state to save
-    stop = StopOnSignal(saves=checkpoint_path is not None).install()  # stop between steps
+
+    def mark_updating(*_: Any) -> None:
+        nonlocal updating
+        updating = True
+
+    # Called by opt.step() inside `train_step`, before it changes any weight.
+    marker = opt.register_step_pre_hook(mark_updating)
+    stop = StopOnSignal(saves=saver is not None).install()  # stop between steps
     try:
         for hook in hooks:
             hook.on_train_begin(ctx)
@@ -674,36 +198,25 @@ def train(
                 overrides.update(hook.sample_overrides(ctx, generator))
             batch = task.sample(settings["batch_size"], generator=generator, **overrides)
             batch = batch.to(target)
-            logits = model(batch.inputs)  # (B, T, O)
-            loss = task.loss(logits, batch)
-            if not bool(torch.isfinite(loss)):
+            try:
+                logits, loss = train_step(
+                    model, task, batch, opt, settings["clip"], settings["clip_norm"]
+                )
+            except NonFiniteStep as bad:  # the weights are unchanged: rewind the data too
                 generator.set_state(state_before)
-                raise TrainingDiverged(step, "loss", float(loss.detach()))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            bad = _first_nonfinite_grad(model)
-            if bad is not None:
-                generator.set_state(state_before)
-                raise TrainingDiverged(step, bad)
-            if settings["clip"] is not None:
-                nn.utils.clip_grad_value_(model.parameters(), settings["clip"])
-            if settings["clip_norm"] is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), settings["clip_norm"])
-            updating = True
-            opt.step()
+                raise TrainingDiverged(step, bad.what, bad.value) from None
             history.step = step
             history.sequences += batch.batch_size
 
             with torch.no_grad():
-                detached = logits.detach()
-                bits = float(task.bits_per_sequence(detached, batch))
-                errors = float(task.bit_errors_per_sequence(detached, batch))
+                bits = float(task.bits_per_sequence(logits, batch))
+                errors = float(task.bit_errors_per_sequence(logits, batch))
             now = time.perf_counter()
             history.seconds += now - clock
             clock = now
             history.accumulate(bits, errors)
 
-            ctx.batch, ctx.logits, ctx.loss = batch, detached, float(loss.detach())
+            ctx.batch, ctx.logits, ctx.loss = batch, logits, loss
             if step % settings["log_every"] == 0 and history.flush():
                 for hook in hooks:
                     hook.on_log(ctx)
@@ -711,31 +224,16 @@ def train(
             for hook in hooks:
                 hook.on_step_end(ctx)
 
-            # Exponential smoothing for the progress bar only; the curve uses window means.
-            smooth_bits = bits if smooth_bits is None else 0.95 * smooth_bits + 0.05 * bits
-            smooth_errors = (
-                errors if smooth_errors is None else 0.95 * smooth_errors + 0.05 * errors
-            )
-            bar.set_postfix(
-                seqs=history.sequences,
-                bits=f"{smooth_bits:.3g}",
-                errors=f"{smooth_errors:.3g}",
-                refresh=False,
-            )
-            bar.update(1)
-            if checkpoint_path is not None and checkpoint_every and step % checkpoint_every == 0:
-                save(checkpoint_path)
+            bar.update(history.sequences, bits, errors)
             clock = time.perf_counter()  # callbacks and saving are not training time
             if ctx.stop:
                 break
         if stop.requested:  # a signal: the step in progress was finished, now keep it
-            if checkpoint_path is not None and history.step > 0:
-                save(checkpoint_path)
+            for hook in hooks:
+                hook.on_interrupt(ctx)
         else:
             for hook in hooks:
                 hook.on_train_end(ctx)
-            if checkpoint_path is not None:
-                save(checkpoint_path)
     except KeyboardInterrupt as interrupt:
         # Raised inside a step: by a callback, a second signal, or outside the main thread.
         # Before opt.step() only the data stream moved (`state_before` rewinds it); during
@@ -743,23 +241,94 @@ def train(
         # then the last save is what remains.
         if history.step < step and not updating:
             generator.set_state(state_before)
-        if checkpoint_path is not None and history.step > 0 and not (updating or stop.forced):
-            save(checkpoint_path)
-        raise _interrupted(history.step, checkpoint_path, last_saved, stop) from interrupt
+        if not (updating or stop.forced):
+            for hook in hooks:
+                hook.on_interrupt(ctx)
+        raise _interrupted(history.step, saver, stop) from interrupt
     finally:
         bar.close()
+        marker.remove()
         stop.restore()
         history.generator_state = generator.get_state()
         history.optimizer_state = opt.state_dict()
     if stop.requested:  # also when the signal came during the final save, which completed
         stop.end_process_if_default()  # SIGTERM's default action, now that the file is safe
-        raise _interrupted(history.step, checkpoint_path, last_saved, stop)
+        raise _interrupted(history.step, saver, stop)
     return history
 
 
+class _ProgressBar:
+    """A tqdm bar of steps showing the sequences seen and exponentially smoothed costs.
+
+    The smoothing is for the bar only; the learning curve uses window means (`History`).
+    """
+
+    def __init__(self, steps: int, disable: bool, description: str):
+        self.bar = tqdm(
+            total=steps, disable=disable, desc=description, unit="step", dynamic_ncols=True
+        )
+        self.bits: float | None = None
+        self.errors: float | None = None
+
+    def update(self, sequences: int, bits: float, errors: float) -> None:
+        self.bits = bits if self.bits is None else 0.95 * self.bits + 0.05 * bits
+        self.errors = errors if self.errors is None else 0.95 * self.errors + 0.05 * errors
+        self.bar.set_postfix(
+            seqs=sequences, bits=f"{self.bits:.3g}", errors=f"{self.errors:.3g}", refresh=False
+        )
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _optimizer(
+    model: nn.Module, history: History, settings: dict[str, Any]
+) -> torch.optim.Optimizer:
+    """The optimizer of the run; a resumed run's state is loaded if it is the same kind."""
+    opt = make_optimizer(settings["optimizer"], model.parameters(), settings["lr"])
+    previous = history.train_config.get("optimizer")
+    if history.optimizer_state is not None and previous == settings["optimizer"]:
+        opt.load_state_dict(history.optimizer_state)
+        for group in opt.param_groups:  # an explicit new lr wins over the saved one
+            group["lr"] = settings["lr"]
+    return opt
+
+
+def _data_generator(history: History, seed: int) -> torch.Generator:
+    """The CPU generator of the training batches: seeded, or where a resumed run left it."""
+    generator = torch.Generator(device="cpu")
+    if history.generator_state is not None:
+        generator.set_state(history.generator_state)
+    else:
+        generator.manual_seed(seed)
+    return generator
+
+
+def _settings_callbacks(settings: dict[str, Any], curriculum: Curriculum | None) -> list[Callback]:
+    """The callbacks that settings of `train` stand for: probe, curriculum, collapse guard."""
+    hooks: list[Callback] = []
+    if settings["probe_every"]:
+        hooks.append(
+            ProbeRecorder(
+                settings["probe_every"],
+                size=settings["probe_size"],
+                seed=settings["seed"],
+                overrides=settings["probe_overrides"],
+            )
+        )
+    if curriculum is not None:
+        hooks.append(curriculum)
+    if settings["guard"] is not None:
+        hooks.append(CollapseGuard(**settings["guard"]))
+    return hooks
+
+
 def _interrupted(
-    step: int, path: Path | None, saved_step: int | None, stop: StopOnSignal
+    step: int, saver: CheckpointSaver | None, stop: StopOnSignal
 ) -> TrainingInterrupted:
+    path = None if saver is None else saver.path
+    saved_step = None if saver is None else saver.last_saved
     return TrainingInterrupted(
         step,
         checkpoint=path if saved_step is not None else None,
@@ -769,55 +338,8 @@ def _interrupted(
     )
 
 
-# ---------------------------------------------------------------------------------- evaluate
-@torch.no_grad()
-def evaluate(
-    model: nn.Module,
-    task: Any,
-    sequences: int = 1000,
-    batch_size: int = 20,
-    seed: int = 1234,
-    device: str | torch.device | None = None,
-    **overrides: Any,
-) -> dict[str, float]:
-    """Mean costs on fresh, seeded data: the validation numbers of a run.
-
-    Args:
-        model: the model (put in eval mode for the call, its mode restored afterwards).
-        task: the task to sample from.
-        sequences: how many sequences to evaluate (>= 1).
-        batch_size: sequences per forward pass. The episodes of a batch share one length (or
-            repeat count, or item count), so small batches see many of them: 1000 sequences
-            in batches of 20 cover 50 draws of the length, batches of 100 only 10.
-        seed: seeds the data; the same seed gives the same sequences on any device.
-        device: where to run; None: where the model already is; "auto": see `pick_device`.
-        **overrides: task settings for these draws, e.g. ``length=50`` for generalisation.
-    Returns:
-        {"bits_per_sequence", "bit_errors_per_sequence", "sequences"}: means per sequence.
-    """
-    from ntm_edu.tasks.base import check_int_range
-
-    check_int_range("sequences", sequences, 1)
-    check_int_range("batch_size", batch_size, 1)
-    target = _model_device(model) if device is None else pick_device(device)
-    model.to(target)
-    was_training = model.training
-    model.eval()
-    generator = torch.Generator().manual_seed(int(seed))
-    total_bits = total_errors = 0.0
-    done = 0
-    try:
-        while done < sequences:
-            n = min(batch_size, sequences - done)
-            batch = task.sample(n, generator=generator, **overrides).to(target)
-            logits = model(batch.inputs)
-            total_bits += float(task.bits_per_sequence(logits, batch)) * n
-            total_errors += float(task.bit_errors_per_sequence(logits, batch)) * n
-            done += n
-    finally:
-        model.train(was_training)
-    return {
-        "bits_per_sequence": total_bits / done,
-        "bit_errors_per_sequence": total_errors / done,
-        "sequences": done,
-    }
+def _progress_disabled(progress: bool) -> bool:
+    if not progress:
+        return True
+    flag = os.environ.get("TQDM_DISABLE", "").strip().lower()
+    return flag not in ("", "0", "false", "no")

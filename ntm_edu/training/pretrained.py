@@ -25,9 +25,13 @@ import torch
 from torch import nn
 
 from ntm_edu._paths import check_output_folder
+from ntm_edu.model.compiled import compile_problem
+from ntm_edu.tasks import Task, make_task
 from ntm_edu.training.checkpoints import load_checkpoint, save_checkpoint
 from ntm_edu.training.config import MODEL_KINDS, build_model, default_config
+from ntm_edu.training.device import pick_device
 from ntm_edu.training.history import History
+from ntm_edu.training.loop import train
 
 __all__ = [
     "PRETRAINED_DIR",
@@ -138,7 +142,7 @@ class Pretrained:
 
     name: str
     model: nn.Module
-    task: Any
+    task: Task
     history: History
     path: Path
     recipe: dict[str, Any] = field(default_factory=dict)
@@ -288,9 +292,6 @@ def regenerate_pretrained(
         ValueError: an unknown name, no folder, smoke-test files aimed at the package, files
             in the way (without `resume` or `overwrite`), or a folder that cannot be written.
     """
-    from ntm_edu.tasks import make_task
-    from ntm_edu.training.loop import train
-
     names = list(PRETRAINED_RECIPES) if names is None else list(names)
     unknown = [n for n in names if n not in PRETRAINED_RECIPES]
     if unknown:
@@ -323,9 +324,6 @@ def regenerate_pretrained(
             )
     folder.mkdir(parents=True, exist_ok=True)
     if compile is None:
-        from ntm_edu.model.compiled import compile_problem
-        from ntm_edu.training.loop import pick_device
-
         problem = compile_problem(pick_device(device))
         compile = problem is None
         if problem is not None:

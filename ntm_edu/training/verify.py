@@ -33,6 +33,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from ntm_edu.training.callbacks import as_curriculum
+from ntm_edu.training.settings import TRAIN_DEFAULTS, check_settings
+
 __all__ = [
     "MAX_MODEL_NUMBERS",
     "MAX_SETTING",
@@ -140,11 +143,9 @@ def check_task_config(config: Any) -> None:
 
 def check_train_config(config: dict[str, Any]) -> None:
     """The settings a resumed run would reuse are ones `train` accepts, the batch bounded."""
-    from ntm_edu.training.loop import TRAIN_DEFAULTS, _as_curriculum, _check_settings
-
     settings = {**TRAIN_DEFAULTS, **{k: v for k, v in config.items() if k in TRAIN_DEFAULTS}}
     try:
-        _check_settings(settings, 0)
+        check_settings(settings, 0)
         if settings["batch_size"] > MAX_SETTING:
             raise ValueError(f"batch_size {settings['batch_size']} is over {MAX_SETTING:,}")
         lr = settings["lr"]
@@ -152,7 +153,7 @@ def check_train_config(config: dict[str, Any]) -> None:
             raise ValueError(f"lr must be a positive finite number, got {lr!r}")
         if str(settings["optimizer"]).lower() not in ("adam", "rmsprop"):
             raise ValueError(f"unknown optimizer {settings['optimizer']!r}")
-        _as_curriculum(settings["curriculum"])
+        as_curriculum(settings["curriculum"])
     except (TypeError, ValueError) as error:
         raise Untrusted(f"bad training settings in the history: {error}") from None
 

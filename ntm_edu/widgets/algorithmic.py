@@ -25,7 +25,7 @@ import torch
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from ntm_edu.training.loop import supports_trace
+from ntm_edu.model.trace import supports_trace
 from ntm_edu.viz.algorithmic import (
     active_rows,
     plot_prediction,
@@ -73,7 +73,7 @@ def episode_arrays(
     try:
         with torch.no_grad():
             if supports_trace(model):
-                logits, trace = model(batch.inputs, trace=True)
+                logits, trace = model.forward_with_trace(batch.inputs)
             else:
                 logits, trace = model(batch.inputs), None
     finally:

@@ -23,12 +23,11 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
+from ntm_edu._notebook_keys import STATIC_FALLBACK_KEY, WIDGET_VIEW
 from ntm_edu.viz.base import animation_html, figure_to_png_fast, small_multiples
 
 __all__ = ["Explorer", "PlotExplorer", "STATIC_FALLBACK_KEY", "with_static_fallback"]
 
-# Output-metadata key holding the static HTML fallback of a widget view.
-STATIC_FALLBACK_KEY = "ntm_edu/static_fallback"
 FALLBACK_FRAMES = 4  # frames in an automatic fallback: enough to see the trend, small on disk
 # The smallest text in the figures is 7 pt (row labels, printed bits): at 96 dpi that is 9.3 px,
 # readable on screen and paper (60 dpi gave ~5 px). A frame is ~15-40 kB.
@@ -36,7 +35,6 @@ FALLBACK_DPI = 96
 SMALLEST_FONT_PT = 7
 FALLBACK_STYLES = ("grid", "animation")
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # ipywidgets 8 displays a widget through `_repr_mimebundle_`; the 7.x line (Colab's) through
 # `_ipython_display_`, which builds the same bundle inline. Both are supported.
 MIMEBUNDLE_DISPLAY = hasattr(widgets.Widget, "_repr_mimebundle_")

@@ -27,7 +27,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ntm_edu.model.addressing import address, cosine_similarity
+from ntm_edu.model.addressing import address_with_stages, cosine_similarity
 from ntm_edu.model.memory import read, write
 from ntm_edu.viz.memory import (
     AddressingPlot,
@@ -375,7 +375,7 @@ class AddressingExplorer(PlotExplorer):
         w_prev[_check_size("prev_focus", prev_focus, 0, N - 1)] = 1.0
         memory_t = _tensor(rows)[None]  # (1, N, M)
         key_t = _tensor(key_vector)[None, None]  # (1, 1, M)
-        w, stages = address(
+        w, stages = address_with_stages(
             memory_t,
             key_t,
             torch.tensor([[beta]], dtype=torch.float32),  # (1, 1)
@@ -383,7 +383,6 @@ class AddressingExplorer(PlotExplorer):
             _tensor(shift_dist)[None, None],  # (1, 1, 3)
             torch.tensor([[gamma]], dtype=torch.float32),
             _tensor(w_prev)[None, None],  # (1, 1, N)
-            return_stages=True,
         )
         return {
             "memory": rows,
@@ -566,7 +565,7 @@ def head_activity_explorer(
 def trace_explorer(
     inputs: Any, logits: Any, trace: Any, head: int = 0, max_locations: int | None = None
 ) -> HeadActivityExplorer:
-    """`head_activity_explorer` for an NTM's `forward(inputs, trace=True)`.
+    """`head_activity_explorer` for an NTM's `forward_with_trace(inputs)`.
 
     Args:
         inputs: [B, T, I] what the model read.  logits: [B, T, O] what it emitted.

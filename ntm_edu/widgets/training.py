@@ -87,7 +87,7 @@ def model_label(model: Any) -> str:
 
 
 def _supports_trace(model: Any) -> bool:
-    from ntm_edu.training.loop import supports_trace
+    from ntm_edu.model.trace import supports_trace
 
     return supports_trace(model)
 
@@ -342,7 +342,7 @@ def _run(model: torch.nn.Module, inputs: torch.Tensor, trace: bool = False) -> A
     model.eval()
     try:
         device = next((p.device for p in model.parameters()), torch.device("cpu"))
-        result = model(inputs.to(device), trace=True) if trace else model(inputs.to(device))
+        result = model.forward_with_trace(inputs.to(device)) if trace else model(inputs.to(device))
     finally:
         model.train(was_training)
     if trace:
@@ -622,7 +622,7 @@ def memory_use_explorer(
     The model runs once per length when the explorer is built.
 
     Args:
-        model: a model that supports ``forward(inputs, trace=True)`` (an NTM).
+        model: a model that supports ``forward_with_trace(inputs)`` (an NTM).
         task: a task with a "length" override (copy, repeat copy).
         lengths: one episode for each.
         seed: seeds the episodes (the same ones `generalisation_explorer` shows).

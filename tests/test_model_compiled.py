@@ -42,7 +42,7 @@ def test_compiled_step_matches_eager_on_logits_and_gradients():
     assert counters["stats"]["unique_graphs"] == graphs
     # Inference and traces run the eager step, with all the details a Trace needs.
     with torch.no_grad():
-        _, trace = model(inputs, trace=True)
+        _, trace = model.forward_with_trace(inputs)
     assert trace.write_weights.shape == (3, 4, 2, 7)
     assert counters["stats"]["unique_graphs"] == graphs
 

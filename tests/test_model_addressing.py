@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from ntm_edu.model.addressing import (
     AddressingStages,
     address,
+    address_with_stages,
     content_weighting,
     cosine_similarity,
     interpolate,
@@ -309,7 +310,7 @@ def random_head_params(generator, dtype=torch.float32, shift_width=3):
         key=torch.randn(B, H, M, generator=generator, dtype=dtype),
         beta=torch.rand(B, H, generator=generator, dtype=dtype) * 5 + 0.1,
         gate=torch.rand(B, H, generator=generator, dtype=dtype),
-        s=random_weighting(B, H, shift_width, generator=generator, dtype=dtype),
+        shift=random_weighting(B, H, shift_width, generator=generator, dtype=dtype),
         gamma=1 + 3 * torch.rand(B, H, generator=generator, dtype=dtype),
         w_prev=random_weighting(B, H, N, generator=generator, dtype=dtype),
     )
@@ -318,11 +319,11 @@ def random_head_params(generator, dtype=torch.float32, shift_width=3):
 class TestAddress:
     def test_chains_the_stages_in_the_papers_order(self):
         p = random_head_params(torch.Generator().manual_seed(4))
-        w, stages = address(**p, return_stages=True)
+        w, stages = address_with_stages(**p)
         assert isinstance(stages, AddressingStages)
         content = content_weighting(p["memory"], p["key"], p["beta"])
         gated = interpolate(content, p["w_prev"], p["gate"])
-        shifted = shift(gated, p["s"])
+        shifted = shift(gated, p["shift"])
         torch.testing.assert_close(stages.content, content)
         torch.testing.assert_close(stages.gated, gated)
         torch.testing.assert_close(stages.shifted, shifted)
@@ -333,7 +334,7 @@ class TestAddress:
                 loop_interpolate(
                     loop_content(p["memory"], p["key"], p["beta"]), p["w_prev"], p["gate"]
                 ),
-                p["s"],
+                p["shift"],
             ),
             p["gamma"],
         )
@@ -367,7 +368,7 @@ class TestAddress:
         p["beta"] = torch.full((B, H), math.exp(log_beta))
         p["gamma"] = torch.full((B, H), gamma)
         p["w_prev"] = one_hot(torch.randint(N, (B, H), generator=g), N)
-        p["s"] = one_hot(torch.randint(3, (B, H), generator=g), 3)
+        p["shift"] = one_hot(torch.randint(3, (B, H), generator=g), 3)
         leaves = {k: v.clone().requires_grad_(True) for k, v in p.items()}
         w = address(**leaves)
         assert_distribution(w)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from test_checkpoints import SETTINGS, fresh, same_weights
+from test_training_checkpoints import SETTINGS, fresh, same_weights
 
 from ntm_edu.__main__ import main
 from ntm_edu.training import Callback, load_checkpoint, train
@@ -281,7 +281,7 @@ def test_library_sigterm_saves_then_ends_the_process(tmp_path):
     script = f"""
 import os, signal, sys
 sys.path.insert(0, {str(ROOT / "tests")!r})
-from test_checkpoints import SETTINGS, fresh
+from test_training_checkpoints import SETTINGS, fresh
 from ntm_edu.training import Callback, train
 class Term(Callback):
     def on_step_end(self, ctx):
@@ -306,7 +306,7 @@ def test_sigkill_during_a_save_leaves_a_temp_file_that_the_next_save_removes(tmp
 import os, signal, sys
 import torch
 sys.path.insert(0, {str(ROOT / "tests")!r})
-from test_checkpoints import fresh
+from test_training_checkpoints import fresh
 from ntm_edu.training import save_checkpoint
 model, task = fresh()
 save_checkpoint({str(path)!r}, model, task)  # a complete previous file

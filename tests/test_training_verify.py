@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 import torch
-from test_checkpoints import rewrite, same_weights, trained
+from test_training_checkpoints import rewrite, same_weights, trained
 
 from ntm_edu.model import NTM, LSTMBaseline
 from ntm_edu.training import CheckpointError, load_checkpoint

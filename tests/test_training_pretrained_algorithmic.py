@@ -79,11 +79,11 @@ def test_repeat_copy_ntm_loops_with_a_content_jump():
         batch = run.task.sample(1, torch.Generator().manual_seed(5), length=length,
                                 repeats=repeats)  # fmt: skip
         with torch.no_grad():
-            outputs, trace = run.model(batch.inputs, trace=True)
+            outputs, trace = run.model.forward_with_trace(batch.inputs)
         writes = trace.write_weights[0, :length, 0].argmax(-1).tolist()  # (L,)
         answer = batch.mask[0].nonzero().flatten()
         reads = trace.read_weights[0, answer, 0].argmax(-1).tolist()  # (nL + 1,)
-        gates = trace.read_params["gate"][0, answer, 0]
+        gates = trace.read_params.gate[0, answer, 0]
         assert len(set(writes)) == length  # one location per vector
         for p in range(repeats):  # every pass reads the written locations in order ...
             assert reads[p * length + 1 : (p + 1) * length] == writes[1:]

@@ -8,7 +8,17 @@ import pytest
 import torch
 
 import ntm_edu
-from ntm_edu.model import MODEL_CLASSES, NTM, LSTMBaseline, NTMState, Trace, count_parameters
+from ntm_edu.model import (
+    MODEL_CLASSES,
+    NTM,
+    LSTMBaseline,
+    NTMState,
+    Trace,
+    TracedParams,
+    TracedStages,
+    count_parameters,
+    supports_trace,
+)
 from ntm_edu.model.memory import read
 
 # Odd sizes, and different head counts, so that a swapped axis fails.
@@ -34,6 +44,13 @@ def test_public_exports():
     assert ntm_edu.count_parameters is count_parameters
 
 
+def test_only_the_ntm_traces_and_forward_returns_only_logits():
+    ntm, lstm = make_ntm(), LSTMBaseline(I, O, hidden_size=5, layers=1)
+    assert supports_trace(ntm) and not supports_trace(lstm)
+    with pytest.raises(TypeError):
+        ntm(random_inputs(), trace=True)  # one return type a method: use forward_with_trace
+
+
 @pytest.mark.parametrize("controller", CONTROLLERS)
 class TestNTM:
     def test_logits_shape_and_dtype(self, controller):
@@ -43,7 +60,7 @@ class TestNTM:
 
     def test_trace_shapes(self, controller):
         Hr, Hw, N, M = 2, 3, 11, 7
-        logits, trace = make_ntm(controller)(random_inputs(), trace=True)
+        logits, trace = make_ntm(controller).forward_with_trace(random_inputs())
         assert isinstance(trace, Trace) and logits.shape == (B, T, O)
         assert trace.read_weights.shape == (B, T, Hr, N)
         assert trace.write_weights.shape == (B, T, Hw, N)
@@ -51,27 +68,30 @@ class TestNTM:
         assert trace.erase.shape == trace.add.shape == (B, T, Hw, M)
         for kind, H in (("read", Hr), ("write", Hw)):
             params = getattr(trace, f"{kind}_params")
-            assert set(params) == {"key", "beta", "gate", "shift", "gamma"}
-            assert params["key"].shape == (B, T, H, M)
-            assert params["shift"].shape == (B, T, H, 3)
+            assert isinstance(params, TracedParams)
+            assert list(vars(params)) == ["key", "beta", "gate", "shift", "gamma"]
+            assert params.key.shape == (B, T, H, M)
+            assert params.shift.shape == (B, T, H, 3)
             for name in ("beta", "gate", "gamma"):
-                assert params[name].shape == (B, T, H)
+                assert getattr(params, name).shape == (B, T, H)
             stages = getattr(trace, f"{kind}_stages")
-            assert set(stages) == {"content", "gated", "shifted"}
-            for stage in stages.values():
+            assert isinstance(stages, TracedStages)
+            assert list(vars(stages)) == ["content", "gated", "shifted"]
+            for stage in vars(stages).values():
                 assert stage.shape == (B, T, H, N)
         assert trace.memory is None
         assert "B=5, T=6" in repr(trace)  # a short repr, not pages of numbers
 
     def test_trace_is_detached_cpu_float32_and_consistent(self, controller):
-        _, trace = make_ntm(controller)(random_inputs(), trace=True, trace_memory=True)
+        _, trace = make_ntm(controller).forward_with_trace(random_inputs(), with_memory=True)
         tensors = [trace.read_weights, trace.write_weights, trace.reads, trace.erase, trace.add]
-        tensors += [*trace.read_params.values(), *trace.write_stages.values(), trace.memory]
+        tensors += [*vars(trace.read_params).values(), *vars(trace.write_stages).values()]
+        tensors.append(trace.memory)
         for tensor in tensors:
             assert tensor.device.type == "cpu" and tensor.dtype == torch.float32
             assert not tensor.requires_grad
         assert trace.memory.shape == (B, T, 11, 7)
-        for w in (trace.read_weights, trace.write_weights, trace.read_stages["content"]):
+        for w in (trace.read_weights, trace.write_weights, trace.read_stages.content):
             torch.testing.assert_close(w.sum(-1), torch.ones(w.shape[:-1]))
         # Reads come from the memory *before* the step's write (the documented order).
         model = make_ntm(controller)
@@ -81,17 +101,17 @@ class TestNTM:
         torch.testing.assert_close(trace.reads, expected)
         # Addressing parameters respect the paper's constraints.
         for params in (trace.read_params, trace.write_params):
-            assert (params["beta"] > 0).all() and (params["gamma"] >= 1).all()
-            assert ((params["gate"] > 0) & (params["gate"] < 1)).all()
-            torch.testing.assert_close(params["shift"].sum(-1), torch.ones(params["gate"].shape))
+            assert (params.beta > 0).all() and (params.gamma >= 1).all()
+            assert ((params.gate > 0) & (params.gate < 1)).all()
+            torch.testing.assert_close(params.shift.sum(-1), torch.ones(params.gate.shape))
         assert ((trace.erase > 0) & (trace.erase < 1)).all()
 
     def test_initial_weightings_are_focused_not_uniform(self, controller):
-        # PAPER_NOTES pitfall 8: constant memory + uniform weighting can never focus.
+        # The pitfall of ntm.py's docstring: constant memory + uniform weighting never focus.
         model = make_ntm(controller)
         state = model.initial_state(B)
         assert (state.write_weights.argmax(-1) == 0).all()
-        _, trace = model(random_inputs(), trace=True)
+        _, trace = model.forward_with_trace(random_inputs())
         N = trace.read_weights.shape[-1]
         for w in (trace.read_weights, trace.write_weights):
             assert (w[:, 0].max(-1).values > 2 / N).all()  # still sharp after the first step
@@ -100,7 +120,7 @@ class TestNTM:
         with torch.no_grad():
             model.initial_read_logits.zero_()
             model.initial_write_logits.zero_()
-        _, trace = model(random_inputs(), trace=True)
+        _, trace = model.forward_with_trace(random_inputs())
         for w in (trace.read_weights, trace.write_weights):
             torch.testing.assert_close(w, torch.full_like(w, 1 / N))
 
@@ -137,7 +157,7 @@ class TestNTM:
 
     def test_float64(self, controller):
         model = make_ntm(controller).double()
-        logits, trace = model(random_inputs(dtype=torch.float64), trace=True)
+        logits, trace = model.forward_with_trace(random_inputs(dtype=torch.float64))
         assert logits.dtype == torch.float64
         assert trace.read_weights.dtype == torch.float32
 
@@ -146,7 +166,7 @@ class TestNTM:
         model = make_ntm(controller)
         inputs = random_inputs()
         expected = model(inputs)
-        logits, trace = model.cuda()(inputs.cuda(), trace=True, trace_memory=True)
+        logits, trace = model.cuda().forward_with_trace(inputs.cuda(), with_memory=True)
         assert logits.device.type == "cuda" and trace.memory.device.type == "cpu"
         torch.testing.assert_close(logits.cpu(), expected, atol=1e-4, rtol=1e-4)
 
@@ -180,8 +200,8 @@ def test_head_parameter_clipping():
     model = make_ntm(clip_head_params=0.5)
     with torch.no_grad():
         model.heads.linear.bias.fill_(100.0)
-    _, trace = model(random_inputs(), trace=True)
-    beta = trace.write_params["beta"]
+    _, trace = model.forward_with_trace(random_inputs())
+    beta = trace.write_params.beta
     torch.testing.assert_close(
         beta, torch.full_like(beta, torch.nn.functional.softplus(torch.tensor(0.5)).item())
     )
@@ -221,7 +241,7 @@ def test_bad_inputs_raise(inputs, message):
 
 def test_parameter_counts_against_the_paper():
     # Copy task: 8 data bits + a delimiter in, 8 bits out. The paper does not give enough
-    # detail to reproduce its counts exactly (PAPER_NOTES §1.4); print them side by side.
+    # detail to reproduce its counts exactly (see lstm.py's docstring); print them side by side.
     rows = [
         ("NTM-LSTM copy", NTM(9, 8, controller="lstm"), 67_561),
         ("NTM-FF copy", NTM(9, 8, controller="feedforward"), 17_162),

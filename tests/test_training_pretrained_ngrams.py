@@ -105,7 +105,7 @@ def test_ntm_reads_the_records_of_earlier_occurrences(held_out):
 
     batch, bits, _ = held_out
     with torch.inference_mode():
-        _, trace = load_pretrained("ngrams", "ntm").model(batch.inputs[:10], trace=True)
+        _, trace = load_pretrained("ngrams", "ntm").model.forward_with_trace(batch.inputs[:10])
     read, write = trace.read_weights[:, :, 0].numpy(), trace.write_weights[:, :, 0].numpy()
     contexts = np.full(tuple(bits[:10].shape), -1)
     contexts[:, 5:] = context_indices(bits[:10], 5).numpy()

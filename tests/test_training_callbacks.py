@@ -1,0 +1,48 @@
+"""Tests of ntm_edu.training.callbacks: the Curriculum (probe snapshots: test_training_loop)."""
+
+from __future__ import annotations
+
+import pytest
+from training_standins import EchoTask, TinyGRU
+
+from ntm_edu.training import (
+    Curriculum,
+    train,
+)
+
+
+class TestCurriculum:
+    def test_bound_grows_when_errors_are_low_and_draws_stay_below_it(self):
+        task = EchoTask(length=6)
+        task.config["min_length"], task.config["max_length"] = 1, 6
+        curriculum = Curriculum("length", start=2, threshold=1e9)  # always promote
+        history = train(
+            TinyGRU(), task, 13, batch_size=2, log_every=3, curriculum=curriculum, progress=False
+        )
+        assert history.schedule == {"length": 6}  # 2 -> 3 -> 4 -> 5 -> 6 after steps 3..12
+        drawn = task.lengths_drawn
+        assert max(drawn[:3]) <= 2 and max(drawn[3:6]) <= 3 and max(drawn[6:9]) <= 4
+        assert drawn[-1] == 6  # at the stop the task samples its own config
+        assert history.train_config["curriculum"]["start"] == 2
+
+    def test_no_promotion_above_threshold(self):
+        task = EchoTask(length=6)
+        task.config["max_length"] = 6
+        history = train(
+            TinyGRU(),
+            task,
+            6,
+            batch_size=2,
+            log_every=3,
+            curriculum=dict(field="length", start=2, threshold=1e-9),
+            progress=False,
+        )
+        assert history.schedule == {"length": 2}
+
+    def test_bad_curriculum(self):
+        with pytest.raises(ValueError, match="increment"):
+            Curriculum(increment=0)
+        with pytest.raises(ValueError, match="stop"):
+            Curriculum(start=5, stop=3)
+        with pytest.raises(ValueError, match="max_items"):
+            train(TinyGRU(), EchoTask(), 1, curriculum=Curriculum("items"), progress=False)
