@@ -21,9 +21,10 @@ ntm_edu.setup_notebook(seed=0)
 
 import textwrap
 
+import numpy as np
 import torch
 
-from ntm_edu import viz, widgets
+from ntm_edu import inspection, viz, widgets
 from ntm_edu.exercises import check_bits_per_sequence
 
 # %% [markdown]
@@ -251,13 +252,13 @@ widgets.snapshot_explorer(ntm.history)
 # sequences longer than that.
 
 # %%
-explorer = widgets.generalisation_explorer({"NTM": ntm.model}, ntm.task)
-lengths = explorer.lengths
+grid = inspection.generalisation_grid({"NTM": ntm.model}, ntm.task)  # the paper's lengths
+lengths = list(grid)
 viz.generalisation_figure(
     lengths,
-    [explorer.results[L]["targets"] for L in lengths],
-    {"NTM": [explorer.results[L]["outputs"]["NTM"] for L in lengths]},
-    costs={"NTM": [explorer.results[L]["bit_errors"]["NTM"] for L in lengths]},
+    [grid[L]["targets"] for L in lengths],
+    {"NTM": [grid[L]["outputs"]["NTM"] for L in lengths]},
+    costs={"NTM": [grid[L]["bit_errors"]["NTM"] for L in lengths]},
     title="one sequence of each length: targets above the NTM's outputs",
 )
 
@@ -265,7 +266,7 @@ viz.generalisation_figure(
 # The same with a slider:
 
 # %%
-explorer
+widgets.generalisation_explorer({"NTM": ntm.model}, ntm.task)
 
 # %% [markdown]
 # One sequence proves little. The table averages over 100 fresh sequences per length
@@ -305,11 +306,12 @@ for L in lengths:
 # most, dot size growing with the weight.
 
 # %%
-memory = widgets.memory_use_explorer(ntm.model, ntm.task, lengths=(10, 20, 30, 50))
-episode = memory.episodes[20]
-viz.memory_use_figure(
-    episode["inputs"], episode["outputs"], episode["add"], episode["reads"],
-    episode["write_weights"], episode["read_weights"], episode["mask"], time=20,
+episodes = inspection.memory_use_episodes(ntm.model, ntm.task, lengths=(10, 20, 30, 50))
+episode = episodes[20]
+viz.head_activity_figure(
+    episode["write_weights"], episode["read_weights"], inputs=episode["inputs"],
+    outputs=episode["outputs"], add=episode["add"], reads=episode["reads"],
+    mask=episode["mask"], focus=True, time=20,
 )  # fmt: skip
 
 # %% [markdown]
@@ -320,14 +322,16 @@ viz.memory_use_figure(
 # and how sharp the two heads' focus was (the mean of the largest weight; 1 = one location).
 
 # %%
-for L, summary in memory.summaries.items():
+summaries = {L: viz.copy_memory_summary(e["write_weights"], e["read_weights"], L)
+             for L, e in episodes.items()}  # fmt: skip
+for L, summary in summaries.items():
     print(f"length {L}: writes move {summary['write_move']:+d} "
           f"({summary['write_move_share']:.0%} of the steps), reads move "
           f"{summary['read_move']:+d} ({summary['read_move_share']:.0%}); "
           f"read where written: {summary['read_matches_write']:.0%}; "
           f"focus write {summary['write_focus']:.2f}, read {summary['read_focus']:.2f}")  # fmt: skip
-print("length 20, write locations:", memory.summaries[20]["write_locations"])
-print("length 20, read locations: ", memory.summaries[20]["read_locations"])
+print("length 20, write locations:", summaries[20]["write_locations"])
+print("length 20, read locations: ", summaries[20]["read_locations"])
 
 # %% [markdown]
 # Which kind of addressing moves the heads? The trace also holds every head's addressing
@@ -339,15 +343,14 @@ print("length 20, read locations: ", memory.summaries[20]["read_locations"])
 # %%
 L = 20
 inputs = ntm.task.sample(1, torch.Generator().manual_seed(20), length=L).inputs
-with torch.no_grad():
-    _, trace = ntm.model(inputs, trace=True)
+heads = inspection.record(ntm.model, inputs, index=0)  # one head's arrays, as NumPy
 phases = {"input steps 0-19": slice(0, L), "answer steps 21-40": slice(L + 1, 2 * L + 1)}
-for kind, params in [("write", trace.write_params), ("read", trace.read_params)]:
+for kind in ("write", "read"):
     for phase, steps in phases.items():
-        gate = params["gate"][0, steps, 0]  # (L,)
-        shift = params["shift"][0, steps, 0].argmax(-1) - 1  # (L,): the shifts are -1, 0, +1
+        gate = heads[f"{kind}_gate"][steps]  # (L,)
+        shift = heads[f"{kind}_shift"][steps].argmax(-1) - 1  # (L,): the shifts are -1, 0, +1
         print(f"{kind:5s} head, {phase}: gate at most {float(gate.max()):.1f}, "
-              f"most common shift {int(shift.mode().values):+d}")  # fmt: skip
+              f"most common shift {int(np.bincount(shift + 1).argmax()) - 1:+d}")  # fmt: skip
 
 # %% [markdown]
 # **What our NTM learned.** Both heads begin at location 0, where the learned initial focus
@@ -371,7 +374,7 @@ for kind, params in [("write", trace.write_params), ("read", trace.read_params)]
 # each head is at.
 
 # %%
-memory
+widgets.memory_use_explorer(ntm.model, ntm.task, lengths=(10, 20, 30, 50))
 
 # %% [markdown]
 # ## Summary

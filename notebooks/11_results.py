@@ -199,7 +199,7 @@ for task_name, title, field, settings, train_max in GENERALISATION:
     for label, values in costs.items():
         print(f"  {label:9s}", "  ".join(f"{v:7.1f}" for v in values))
     general_figures.append(
-        viz.plot_cost_by_setting(settings, costs, xlabel=field, train_max=train_max, title=title)
+        viz.cost_by_setting_figure(settings, costs, xlabel=field, train_max=train_max, title=title)
     )
 
 # %%
