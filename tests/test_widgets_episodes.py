@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from ntm_edu.widgets import (
-    TASK_SLIDERS,
     diagram_explorer,
     ngram_explorer,
     task_explorer,
 )
+from ntm_edu.widgets.episodes import TASK_SLIDERS
 
 
 def _pixels(png: bytes):

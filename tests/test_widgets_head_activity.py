@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
 from PIL import Image
 
+from ntm_edu.inspection import episode_arrays, model_label
 from ntm_edu.model import NTM, LSTMBaseline
 from ntm_edu.tasks import (
     AssociativeRecallTask,
@@ -20,9 +22,7 @@ from ntm_edu.viz import (
     context_label,
 )
 from ntm_edu.widgets import (
-    episode_arrays,
     memory_use_explorer,
-    model_label,
     ngram_memory_explorer,
     trace_explorer,
     weighting_explorer,
@@ -38,9 +38,6 @@ def recall():
     model = NTM(task.input_size, task.output_size, controller_size=16, memory_locations=13,
                 memory_width=5)  # fmt: skip
     return task, model
-
-
-RENDER_BUDGET_MS = 1000  # generous for a loaded CI box; typical redraws are 30-150 ms
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -120,56 +117,52 @@ def test_weighting_explorer_moves_only_its_cursor(recall):
         assert differing(live, fresh) * 3 < differing(live, before)
 
 
-class TestTraceExplorer:
-    @pytest.fixture(scope="class")
-    @classmethod
-    @pytest.fixture(scope="class")
-    @classmethod
-    def traced(cls):
-        torch.manual_seed(0)
-        model = NTM(
-            3, 2, controller="feedforward", controller_size=8, memory_locations=10, memory_width=4
-        )
-        inputs = torch.bernoulli(torch.full((3, 6, 3), 0.5))
-        with torch.no_grad():
-            logits, trace = model(inputs, trace=True)
-        return inputs, logits, trace
+@pytest.fixture(scope="module")
+def traced():
+    torch.manual_seed(0)
+    model = NTM(3, 2, controller="feedforward", controller_size=8, memory_locations=10,
+                memory_width=4)  # fmt: skip
+    inputs = torch.bernoulli(torch.full((3, 6, 3), 0.5))
+    with torch.no_grad():
+        logits, trace = model(inputs, trace=True)
+    return inputs, logits, trace
 
-    def test_state_is_the_trace(self, traced):
+
+class TestTraceExplorer:
+    def test_shows_the_trace_of_the_picked_example(self, traced):
         inputs, logits, trace = traced
-        explorer = trace_explorer(inputs, logits, trace, max_locations=10)
+        explorer = trace_explorer(inputs, logits, trace)
         before = explorer.image.value
         explorer.controls["example"].value = 2
         explorer.controls["time"].value = 4
         assert explorer.image.value != before
-        s = explorer.state
-        np.testing.assert_allclose(s["write_weights"], trace.write_weights[2, :, 0].numpy())
-        np.testing.assert_allclose(s["read_weights"], trace.read_weights[2, :, 0].numpy())
-        np.testing.assert_allclose(s["outputs"], torch.sigmoid(logits[2]).numpy(), atol=1e-6)
-        shown = explorer.plot.shown_slices()
-        np.testing.assert_allclose(shown["write_weights"], trace.write_weights[2, 4, 0].numpy())
+        assert explorer.state["key"] == 2 and explorer.state["time"] == 4
+        rows = explorer.locations
+        write = trace.write_weights[2, :, 0].numpy()
+        shown = explorer.plot.images["write_weights"].get_array()
+        np.testing.assert_allclose(shown, write[:, rows].T, atol=1e-6)
+        outputs = explorer.plot.images["outputs"].get_array()
+        np.testing.assert_allclose(outputs, torch.sigmoid(logits[2]).numpy().T, atol=1e-6)
+        w = write[4]
+        assert f"write head at location {int(w.argmax())} (weight {w.max():.2f})" in (
+            explorer.plot.caption.get_text()
+        )
         assert explorer.last_render_ms < RENDER_BUDGET_MS
 
-    def test_crops_to_the_visited_locations(self):
-        B, T, N = 2, 4, 100
-        w = np.zeros((B, T, N))
-        w[:, :, 20] = 1.0
-        z = np.zeros((B, T, 3))
-        explorer = trace_explorer(z, z[..., :2], z, z, w, w)
-        assert explorer.locations == 23  # location 20 plus a margin of 2
-        assert explorer.state["write_weights"].shape == (T, 23)
+    def test_crops_to_the_visited_locations(self, traced):
+        inputs, logits, trace = traced
+        w = torch.zeros(3, 6, 1, 100)
+        w[:, :, :, 20] = 1.0
+        wide = SimpleNamespace(write_weights=w, read_weights=w, add=trace.add,
+                               reads=trace.reads, write_params={}, read_params={},
+                               write_stages={}, read_stages={})  # fmt: skip
+        explorer = trace_explorer(inputs, logits, wide)
+        assert 20 in explorer.locations and len(explorer.locations) == 16  # location_window
 
     def test_bad_shapes(self, traced):
         inputs, logits, trace = traced
-        with pytest.raises(ValueError, match="batch and time"):
-            trace_explorer(
-                inputs,
-                logits[:, :3],
-                trace.add[:, :, 0],
-                trace.reads[:, :, 0],
-                trace.write_weights[:, :, 0],
-                trace.read_weights[:, :, 0],
-            )
+        with pytest.raises(ValueError, match="outputs must have shape"):
+            trace_explorer(inputs, logits[:, :3], trace)
         with pytest.raises(ValueError, match="head must be an integer"):
             trace_explorer(inputs, logits, trace, head=1)
 
@@ -190,10 +183,14 @@ def test_memory_explorer_lists_present_contexts(data):
     assert explorer.image.value != first
     # The redraw moved the marks of the live plot to the picked context's steps.
     expected = np.flatnonzero(contexts[0] == options[-1][1]).tolist()
-    assert explorer.plot.highlighted_steps == expected
-    assert explorer.render_function(context=options[-1][1]).highlighted_steps == expected
+    assert explorer.plot.highlighted["read"] == expected
+    assert explorer.plot.highlighted["write"] == [t + 1 for t in expected if t + 1 < LENGTH]
+    assert explorer.plot.caption.get_text().startswith(f"context {context_label(options[-1][1])}")
+    figure = explorer.render_function(context=options[-1][1])
+    read_marks = figure.axes[-1].collections[-1].get_segments()
+    assert [segment[0][0] for segment in read_marks] == expected
     assert explorer.render(context=options[0][1])[:4] == b"\x89PNG"  # a fallback frame
-    assert explorer.plot.highlighted_steps == expected  # ... drawn on another plot
+    assert explorer.plot.highlighted["read"] == expected  # ... drawn on another plot
 
 
 class TestMemoryUseExplorer:

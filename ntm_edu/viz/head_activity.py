@@ -123,11 +123,12 @@ class HeadActivityPlot(LivePlot):
             self._marks(self.axes["write_weights"], marks)
         if focus:
             self._focus_path(self.figure.add_subplot(grid[len(rows), :]))
-        bottom = self.axes["focus"] if focus else self.axes["write_weights"]
+        # The caption sits in a strip kept free under the axes, outside the layout, so that a
+        # new caption never moves the panels (a live plot's layout is computed only once).
+        strip = 0.3 / self.figure.get_figheight()
+        self.figure.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
         self.caption = self._track(
-            bottom.text(
-                0.0, -0.25 if focus else -0.3, " ", transform=bottom.transAxes, fontsize=8, va="top"
-            ),  # fmt: skip
+            self.figure.text(0.01, strip / 3, " ", fontsize=8, va="bottom", in_layout=False),
             overlay=True,
         )
         style = dict(color=HIGHLIGHT_COLOR, lw=0.9, alpha=0.8)

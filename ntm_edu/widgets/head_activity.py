@@ -51,7 +51,9 @@ class HeadActivityExplorer(PlotExplorer):
             episode).
         time: the time slider's control name (None: no time cursor).
         first_time: the time slider's start.
-        highlights: optional label -> `head_activity_figure` highlight, a "context" dropdown.
+        highlights: optional value -> {"label": dropdown label, "steps": a
+            `head_activity_figure` highlight, "caption": text under the figure}, picked by a
+            "context" dropdown.
         plot: `HeadActivityPlot` keywords shared by every episode (focus, input_labels, ...).
         fallback: the static fallback (see `Explorer`).
     Attributes:
@@ -67,7 +69,7 @@ class HeadActivityExplorer(PlotExplorer):
         description: str | None = None,
         time: str | None = "time",
         first_time: int = 0,
-        highlights: Mapping[str, Mapping[str, Sequence[int]]] | None = None,
+        highlights: Mapping[Any, Mapping[str, Any]] | None = None,
         plot: Mapping[str, Any] | None = None,
         fallback: Any = None,
     ):
@@ -89,16 +91,22 @@ class HeadActivityExplorer(PlotExplorer):
         if len(keys) > 1:
             controls[name] = selection_slider(description or name, keys, keys[0])
         if time is not None:
-            longest = max(len(e["write_weights"]) for e in self.episodes.values())
+            steps = len(self.episodes[keys[0]]["write_weights"])  # `_on_episode` follows
             label = "time step" if time == "time" else time
-            controls[time] = int_slider(label, first_time, 0, longest - 1)
+            controls[time] = int_slider(label, first_time, 0, steps - 1)
         if self.highlights:
-            options = list(self.highlights)
-            controls["context"] = widgets.Dropdown(options=options, value=options[0],
+            options = [(h["label"], value) for value, h in self.highlights.items()]
+            controls["context"] = widgets.Dropdown(options=options, value=options[0][1],
                                                    description="context")  # fmt: skip
         self._init_explorer(controls, title, fallback=fallback)
+        if name in self.controls and time is not None:
+            self.controls[name].observe(self._on_episode, names="value")
         for key in keys[1:]:  # lay out every episode's plot now: a slider move is then a blit
             self._plot(key, None)
+
+    def _on_episode(self, change: Any) -> None:
+        # Runs after the redraw (which clamped the time): the time slider spans this episode.
+        self.controls[self.time_name].max = len(self.episodes[change["new"]]["write_weights"]) - 1
 
     def compute(self, **values: Any) -> dict[str, Any]:
         key = values.get(self.name, next(iter(self.episodes)))
@@ -108,25 +116,17 @@ class HeadActivityExplorer(PlotExplorer):
         steps = len(episode["write_weights"])
         time = None
         if self.time_name is not None:
-            # Past the episode's end (the slider spans the longest one): its last step.
+            # Past the episode's end (a state from a longer one): its last step.
             time = min(check_index(self.time_name, values.get(self.time_name, 0), 0, 10**9),
                        steps - 1)  # fmt: skip
-        label = values.get("context")
-        if label is not None and label not in self.highlights:
-            raise ValueError(f"context must be one of {list(self.highlights)}, got {label!r}")
-        caption = None
-        if label is not None:
-            count = len(self.highlights[label]["read"])
-            caption = (f"context {label}: {count} steps predict after it (solid: reads at t; "
-                       "dashed: writes at t + 1, when the bit arrives)")  # fmt: skip
-        elif "bit_errors" in episode and time is None:
+        context = values.get("context")
+        if context is not None and context not in self.highlights:
+            raise ValueError(f"context must be one of {list(self.highlights)}, got {context!r}")
+        highlight = self.highlights.get(context, {})
+        caption = highlight.get("caption")
+        if caption is None and "bit_errors" in episode and time is None:
             caption = f"{self.name} {key}: bit errors {episode['bit_errors']:.1f}"
-        return {
-            "key": key,
-            "time": time,
-            "highlight": self.highlights.get(label) if label is not None else None,
-            "caption": caption,
-        }
+        return {"key": key, "time": time, "highlight": highlight.get("steps"), "caption": caption}
 
     def _key(self, state: dict[str, Any]) -> Any:
         return state["key"]
@@ -289,11 +289,15 @@ def ngram_memory_explorer(
     if len(present) == 0:
         raise ValueError("contexts has no step with a full context (all -1)")
     order = np.lexsort((present, -counts))  # most frequent first, then by value
-    highlights = {
-        f"{context_label(int(present[i]), context_bits)} (x {int(counts[i])})":
-            context_steps(contexts, int(present[i]), context_bits)
-        for i in order
-    }  # fmt: skip
+    highlights = {}
+    for i in order:
+        context, label = int(present[i]), context_label(int(present[i]), context_bits)
+        highlights[context] = {
+            "label": f"{label} (x {int(counts[i])})",
+            "steps": context_steps(contexts, context, context_bits),
+            "caption": f"context {label}: {int(counts[i])} steps predict after it (solid: "
+            "reads at t; dashed: writes at t + 1, when the bit arrives)",
+        }
     bits = np.asarray(bits, dtype=float)[:, None]  # (T, 1)
     episode = {"inputs": bits, "add": add, "write_weights": write_weights,
                "read_weights": read_weights}  # fmt: skip
