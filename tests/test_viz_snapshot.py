@@ -54,9 +54,9 @@ class TestFigures:
     def test_snapshot_plot_live_update_changes_png(self):
         targets, mask = np.zeros((7, 3)), np.arange(7) >= 4
         plot = SnapshotPlot([320, 640], [9.0, 3.0], targets, mask, live=True)
-        plot.update(np.full((7, 3), 0.2), sequences=320, probe_cost=5.0, label="a")
+        plot.update(np.full((7, 3), 0.2), snapshot_sequences=320, probe_cost=5.0, label="a")
         first = plot.png()
-        plot.update(np.full((7, 3), 0.9), sequences=640, probe_cost=1.0, label="b")
+        plot.update(np.full((7, 3), 0.9), snapshot_sequences=640, probe_cost=1.0, label="b")
         assert plot.png() != first
         assert crosses(plot.figure.axes[2]) == 3 * 3  # every scored bit wrong at 0.9 vs 0
         with pytest.raises(ValueError, match="shape"):

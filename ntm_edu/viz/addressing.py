@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ntm_edu.viz.base import MEMORY_CMAP, LivePlot, check_array
+from ntm_edu.viz.base import MEMORY_CMAP, LivePlot, check_array, update_arguments
 from ntm_edu.viz.memory import (
     BAR_COLOR,
     GHOST_COLOR,
@@ -232,26 +232,17 @@ class AddressingPlot(LivePlot):
         return shown
 
 
-def addressing_figure(
-    memory: Any,
-    key: Any,
-    similarity: Any,
-    w_prev: Any,
-    shift: Any,
-    stages: Mapping[str, Any],
-    beta: float,
-    gate: float,
-    gamma: float,
-) -> Figure:
+def addressing_figure(*step: Any, **named: Any) -> Figure:
     """Static version of `AddressingPlot`: the four stages of Fig. 2 side by side.
 
-    Args: as `AddressingPlot.update` (memory [N, M], key [M], similarity [N], w_prev [N],
-        shift [S], stages name -> [N], beta, gate, gamma).
+    Args: those of `AddressingPlot.update`, by position or name (memory [N, M], key [M],
+        similarity [N], w_prev [N], shift [S], stages name -> [N], beta, gate, gamma).
     Returns:
         a Figure with 10 axes: key, memory, similarity, previous weighting, shift, 4 stages
         (and the memory's colour scale shared with the key).
     """
-    memory = check_array("memory", memory, 2)
-    shift = check_array("shift", shift, 1)
+    step = update_arguments(AddressingPlot, *step, **named)
+    memory = check_array("memory", step["memory"], 2)
+    shift = check_array("shift", step["shift"], 1)
     plot = AddressingPlot(memory.shape[0], memory.shape[1], len(shift), live=False)
-    return plot.update(memory, key, similarity, w_prev, shift, stages, beta, gate, gamma)
+    return plot.update(**step)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import inspect
 import io
 import json
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ __all__ = [
     "check_mask",
     "check_probabilities",
     "location_ticks",
+    "update_arguments",
     "tint_steps",
     "wrong_bits",
     "model_color",
@@ -245,6 +247,14 @@ def check_array(
 def _shape_text(shape: Sequence[int | None]) -> str:
     text = ", ".join("any" if s is None else str(s) for s in shape)
     return f"({text},)" if len(shape) == 1 else f"({text})"
+
+
+def update_arguments(plot_class: type, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The arguments of `plot_class.update`, bound by name: a static `*_figure` twin takes
+    exactly what its plot's `update` takes, so the parameter list is written once."""
+    bound = inspect.signature(plot_class.update).bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    return {name: value for name, value in list(bound.arguments.items())[1:]}
 
 
 def check_mask(mask: Any, steps: int) -> np.ndarray:

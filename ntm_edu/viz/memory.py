@@ -35,6 +35,7 @@ from ntm_edu.viz.base import (
     LivePlot,
     check_array,
     new_figure,
+    update_arguments,
 )
 
 __all__ = [
@@ -382,27 +383,17 @@ class MemoryWritePlot(LivePlot):
         return _bar_values(self.w_bars, horizontal=True)
 
 
-def memory_write_figure(
-    memory_before: Any,
-    w: Any,
-    erase: Any,
-    add: Any,
-    memory_erased: Any,
-    memory_after: Any,
-    read_before: Any,
-    read_after: Any,
-    vlim: float = 1.5,
-) -> Figure:
+def memory_write_figure(*arrays: Any, vlim: float = 1.5, **named: Any) -> Figure:
     """Static version of `MemoryWritePlot`: one erase-then-add write and the reads around it.
 
-    Args:
+    Args: those of `MemoryWritePlot.update`, by position or name:
         memory_before, memory_erased, memory_after: [N, M] M_{t-1}, M~_t (eq. 3), M_t (eq. 4).
         w: [N] the write (and read) weighting; erase, add: [M]; read_before, read_after: [M].
+        vlim: colour limit of the memory contents.
     Returns:
         a Figure with 9 axes (weighting, 3 memories, colour bar, 4 vectors).
     """
-    memory_before = check_array("memory_before", memory_before, 2)
+    arrays = update_arguments(MemoryWritePlot, *arrays, **named)
+    memory_before = check_array("memory_before", arrays["memory_before"], 2)
     plot = MemoryWritePlot(*memory_before.shape, vlim=vlim, live=False)
-    return plot.update(
-        memory_before, w, erase, add, memory_erased, memory_after, read_before, read_after
-    )
+    return plot.update(**arrays)

@@ -26,6 +26,7 @@ from ntm_edu.viz.base import (
     heatmap,
     location_ticks,
     tint_steps,
+    update_arguments,
     wrong_bits,
 )
 from ntm_edu.viz.curves import LOG_FLOOR, draw_curves
@@ -135,12 +136,12 @@ class SnapshotPlot(LivePlot):
         write_weights: Any = None,
         read_weights: Any = None,
         *,
-        sequences: float = 0,
+        snapshot_sequences: float = 0,
         probe_cost: float = float("nan"),
         label: str = "",
     ) -> Figure:
         """Show one snapshot: outputs [T, O] (probabilities) and, for an NTM, weightings
-        [T, N]; `sequences` places the cursor on the curve, `probe_cost` the dot."""
+        [T, N]; `snapshot_sequences` places the cursor on the curve, `probe_cost` the dot."""
         T, O = self.targets.shape
         outputs = check_probabilities("outputs", check_array("outputs", outputs, 2, (T, O)))
         self.images["outputs"].set_data(outputs.T)
@@ -153,7 +154,7 @@ class SnapshotPlot(LivePlot):
                     raise ValueError(f"{name} is required: this plot shows weightings")
                 w = check_array(name, w, 2, (T, None))
                 self.images[name].set_data(w[:, self.locations].T)
-        x = float(sequences) / 1000
+        x = float(snapshot_sequences) / 1000
         self.cursor.set_xdata([x, x])
         y = float(probe_cost)
         self.dot.set_data([x], [max(y, LOG_FLOOR) if self.log else y])
@@ -167,33 +168,29 @@ def snapshot_figure(
     cost: Any,
     targets: Any,
     mask: Any,
-    outputs: Any,
-    write_weights: Any = None,
-    read_weights: Any = None,
-    *,
-    snapshot_sequences: float = 0,
-    probe_cost: float = float("nan"),
-    label: str = "",
+    *shown: Any,
     locations: Any = None,
     probe: tuple[Any, Any] | None = None,
     log: bool = True,
+    **named: Any,
 ) -> Figure:
     """Static version of `SnapshotPlot`: one probe snapshot of a run.
 
     Args:
         sequences, cost: [P] the learning curve.
-        targets, outputs: [T, O] the probe sequence's targets and the outputs at the snapshot.
-        mask: [T] bool scored steps.
-        write_weights, read_weights: optional [T, N] (an NTM's); both or neither.
-        snapshot_sequences: when the snapshot was taken (sequences seen), marked on the curve.
-        probe_cost: the probe sequence's cost at that moment (the dot on the curve).
-        label: the figure title.
+        targets: [T, O] the probe sequence's targets.  mask: [T] bool scored steps.
+        *shown, **named: those of `SnapshotPlot.update`: outputs [T, O] at the snapshot;
+            optional write_weights, read_weights [T, N] (an NTM's; both or neither);
+            snapshot_sequences (when it was taken, marked on the curve), probe_cost (the
+            probe sequence's cost then, the dot), label (the title).
         locations: the memory locations to draw (default: `location_window`).
         probe: optional (sequences [S], cost [S]) of all snapshots' probe costs.
         log: logarithmic cost axis.
     Returns:
         a Figure (3 axes, or 5 with weightings).
     """
+    shown = update_arguments(SnapshotPlot, *shown, **named)
+    write_weights, read_weights = shown["write_weights"], shown["read_weights"]
     if (write_weights is None) != (read_weights is None):
         raise ValueError("give both write_weights and read_weights, or neither")
     if write_weights is not None:
@@ -203,11 +200,4 @@ def snapshot_figure(
     else:
         locations = None
     plot = SnapshotPlot(sequences, cost, targets, mask, locations, probe=probe, log=log)
-    return plot.update(
-        outputs,
-        write_weights,
-        read_weights,
-        sequences=snapshot_sequences,
-        probe_cost=probe_cost,
-        label=label,
-    )
+    return plot.update(**shown)

@@ -19,7 +19,14 @@ from matplotlib.figure import Figure
 
 from ntm_edu.model.addressing import address, cosine_similarity
 from ntm_edu.viz.addressing import AddressingPlot, addressing_figure
-from ntm_edu.widgets.base import SLIDER, PlotExplorer, check_index, slider_width
+from ntm_edu.widgets.base import (
+    SLIDER,
+    PlotExplorer,
+    check_index,
+    float_slider,
+    int_slider,
+    slider_width,
+)
 from ntm_edu.widgets.memory import tensor
 
 __all__ = ["KEYS", "MEMORY_PATTERNS", "AddressingExplorer", "addressing_explorer"]
@@ -81,18 +88,6 @@ class AddressingExplorer(PlotExplorer):
         self.patterns = _memory_patterns(N, M, seed)  # precomputed once
         self.noise = np.random.default_rng(seed + 1).normal(0, 0.35, M)
 
-        def slider(description: str, value: float, low: float, high: float, step: float) -> Any:
-            return widgets.FloatSlider(
-                value=value,
-                min=low,
-                max=high,
-                step=step,
-                description=description,
-                readout_format=".2f",
-                layout=widgets.Layout(width=slider_width(description)),
-                **SLIDER,
-            )
-
         controls = {
             "memory": widgets.Dropdown(
                 options=list(MEMORY_PATTERNS),
@@ -114,19 +109,12 @@ class AddressingExplorer(PlotExplorer):
                 layout=widgets.Layout(width=slider_width("β key strength")),
                 **SLIDER,
             ),
-            "g": slider("g gate (1 = content)", 0.8, 0.0, 1.0, 0.05),
-            "prev_focus": widgets.IntSlider(
-                value=10 % N,
-                min=0,
-                max=N - 1,
-                description="previous focus",
-                layout=widgets.Layout(width=slider_width("previous focus")),
-                **SLIDER,
-            ),
-            "s_minus": slider("s(−1)", 0.0, 0.0, 1.0, 0.05),
-            "s_zero": slider("s(0)", 0.1, 0.0, 1.0, 0.05),
-            "s_plus": slider("s(+1)", 0.9, 0.0, 1.0, 0.05),
-            "gamma": slider("γ sharpening", 2.0, 1.0, 20.0, 0.25),
+            "g": float_slider("g gate (1 = content)", 0.8, 0.0, 1.0, 0.05),
+            "prev_focus": int_slider("previous focus", 10 % N, 0, N - 1),
+            "s_minus": float_slider("s(−1)", 0.0, 0.0, 1.0, 0.05),
+            "s_zero": float_slider("s(0)", 0.1, 0.0, 1.0, 0.05),
+            "s_plus": float_slider("s(+1)", 0.9, 0.0, 1.0, 0.05),
+            "gamma": float_slider("γ sharpening", 2.0, 1.0, 20.0, 0.25),
         }
         self._init_explorer(
             controls,

@@ -32,6 +32,7 @@ __all__ = [
     "Explorer",
     "PlotExplorer",
     "check_index",
+    "float_slider",
     "int_slider",
     "selection_slider",
     "with_static_fallback",
@@ -120,6 +121,16 @@ def int_slider(
     return widgets.IntSlider(value=value, min=low, max=high, description=description,
                              layout=widgets.Layout(width=width or slider_width(description)),
                              **SLIDER)  # fmt: skip
+
+
+def float_slider(
+    description: str, value: float, low: float, high: float, step: float
+) -> widgets.FloatSlider:
+    """A `FloatSlider` over [low, high] in steps of `step`, with the course's settings."""
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step,
+                               description=description, readout_format=".2f",
+                               layout=widgets.Layout(width=slider_width(description)),
+                               **SLIDER)  # fmt: skip
 
 
 def selection_slider(

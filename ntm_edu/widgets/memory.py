@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from ntm_edu.model.memory import read, write
 from ntm_edu.viz.memory import MemoryWritePlot, memory_write_figure
-from ntm_edu.widgets.base import SLIDER, PlotExplorer, check_index, slider_width
+from ntm_edu.widgets.base import PlotExplorer, check_index, float_slider, int_slider
 
 __all__ = ["ADD_PATTERNS", "MemoryExplorer", "focus_weighting", "memory_explorer", "tensor"]
 
@@ -77,32 +77,9 @@ class MemoryExplorer(PlotExplorer):
         M = check_index("memory_width", memory_width, 1, 32)
         self.memory = np.random.default_rng(seed).uniform(-0.8, 0.8, (N, M))  # M_{t-1}
         controls = {
-            "focus": widgets.IntSlider(
-                value=N // 4,
-                min=0,
-                max=N - 1,
-                description="focus location",
-                layout=widgets.Layout(width=slider_width("focus location")),
-                **SLIDER,
-            ),
-            "sharpness": widgets.FloatSlider(
-                value=1.0,
-                min=0.0,
-                max=8.0,
-                step=0.1,
-                description="sharpness",
-                layout=widgets.Layout(width=slider_width("sharpness")),
-                **SLIDER,
-            ),
-            "erase": widgets.FloatSlider(
-                value=0.5,
-                min=0.0,
-                max=1.0,
-                step=0.05,
-                description="erase e (every element)",
-                layout=widgets.Layout(width=slider_width("erase e (every element)")),
-                **SLIDER,
-            ),
+            "focus": int_slider("focus location", N // 4, 0, N - 1),
+            "sharpness": float_slider("sharpness", 1.0, 0.0, 8.0, 0.1),
+            "erase": float_slider("erase e (every element)", 0.5, 0.0, 1.0, 0.05),
             "add": widgets.Dropdown(
                 options=list(ADD_PATTERNS),
                 value="ones",

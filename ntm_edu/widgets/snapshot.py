@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from ntm_edu.viz.snapshot import SnapshotPlot, snapshot_figure
+from ntm_edu.viz.snapshot import SnapshotPlot
 from ntm_edu.viz.weightings import location_window
 from ntm_edu.widgets.base import SLIDER, PlotExplorer, check_index, spread_indices
 
@@ -139,7 +139,7 @@ class SnapshotExplorer(PlotExplorer):
     def _key(self, state: dict[str, Any]) -> Any:
         return state["example"]  # the targets (drawn once per plot) depend on the example
 
-    def _make_plot(self, key: Any, dpi: float | None) -> SnapshotPlot:
+    def _make_plot(self, key: Any, dpi: float | None, live: bool = True) -> SnapshotPlot:
         return SnapshotPlot(
             *self.curve,
             self.targets[key],
@@ -147,7 +147,7 @@ class SnapshotExplorer(PlotExplorer):
             self.locations,
             probe=self.probe_curve,
             log=self.log_scale,
-            live=True,
+            live=live,
             dpi=dpi,
         )
 
@@ -156,27 +156,15 @@ class SnapshotExplorer(PlotExplorer):
             state["outputs"],
             state["write_weights"],
             state["read_weights"],
-            sequences=state["sequences"],
+            snapshot_sequences=state["sequences"],
             probe_cost=state["probe_cost"],
             label=state["label"],
         )
 
     def _static(self, state: dict[str, Any]) -> Figure:
-        e = state["example"]
-        return snapshot_figure(
-            *self.curve,
-            self.targets[e],
-            self.mask[e],
-            state["outputs"],
-            state["write_weights"],
-            state["read_weights"],
-            snapshot_sequences=state["sequences"],
-            probe_cost=state["probe_cost"],
-            label=state["label"],
-            locations=self.locations,
-            probe=self.probe_curve,
-            log=self.log_scale,
-        )
+        plot = self._make_plot(state["example"], None, live=False)  # an ordinary figure
+        self._show(plot, state)
+        return plot.figure
 
     def shown_outputs(self) -> np.ndarray:
         """[T, O] the outputs the picture currently shows (read back from the image)."""
