@@ -11,7 +11,8 @@ through them. It imports `model` and `tasks` only, never the training loop.
 * `trace_arrays`: a run's inputs, outputs and one head's weightings and vectors as NumPy
   (the only place that reads `Trace` fields, so a change of the trace touches these lines);
   `record` is `run` followed by `trace_arrays`.
-* `episode_arrays`: one seeded episode with its targets, mask and costs.
+* `episode_arrays`: one seeded episode with its targets, mask and costs; `snapshot_weightings`:
+  the weightings in a training run's probe snapshots.
 * `generalisation_grid` (Figs. 4-5), `memory_use_episodes` (Fig. 6) and `prediction_grid`:
   one episode per test length or setting, for several models.
 
@@ -43,6 +44,7 @@ __all__ = [
     "prediction_grid",
     "record",
     "run",
+    "snapshot_weightings",
     "trace_arrays",
 ]
 
@@ -185,6 +187,19 @@ def _record(model: nn.Module, inputs: torch.Tensor, head: int | None, index: int
         run(model, inputs, trace=True) if has_trace(model) else (run(model, inputs), None)
     )
     return logits, trace_arrays(inputs, logits, trace, head=head, index=index)
+
+
+def snapshot_weightings(snapshots: Sequence[Any], head: int = 0) -> dict[str, np.ndarray]:
+    """One head's weightings in a run's probe snapshots (`History.snapshot(i)`), stacked.
+
+    Returns:
+        "write_weights", "read_weights": [S, B, T, N] (S snapshots of the B-sequence probe
+        batch); empty for a model that records no weightings (an LSTM).
+    """
+    names = ("write_weights", "read_weights")
+    if not snapshots or not all(name in snapshots[0].trace for name in names):
+        return {}
+    return {name: np.stack([s.trace[name][:, :, head] for s in snapshots]) for name in names}
 
 
 def episode_arrays(

@@ -145,3 +145,16 @@ def test_model_labels_and_models(copy_models):
         inspection.as_models({"NTM": "a string"})
     with pytest.raises(ValueError, match="at least one"):
         inspection.as_models({})
+
+
+def test_snapshot_weightings_stack_one_head_of_every_snapshot():
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(0)
+    traces = [{"write_weights": rng.random((2, 5, 3, 7)), "read_weights": rng.random((2, 5, 3, 7))}
+              for _ in range(4)]  # fmt: skip
+    snapshots = [SimpleNamespace(trace=t) for t in traces]
+    stacked = inspection.snapshot_weightings(snapshots, head=2)
+    assert stacked["write_weights"].shape == (4, 2, 5, 7)
+    np.testing.assert_array_equal(stacked["read_weights"][3], traces[3]["read_weights"][:, :, 2])
+    assert inspection.snapshot_weightings([SimpleNamespace(trace={})]) == {}

@@ -23,7 +23,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ntm_edu.viz.base import heatmap, new_figure
+from ntm_edu.viz.base import UNSCORED_TINT, heatmap, new_figure
 
 __all__ = [
     "episode_figure",
@@ -34,7 +34,7 @@ __all__ = [
     "unscored_spans",
 ]
 
-UNSCORED_COLOR = "#9ecae1"  # a light blue tint: visible on a grayscale image, clearly not data
+UNSCORED_COLOR = UNSCORED_TINT  # a light blue tint: visible on a grayscale image, clearly not data
 SCALAR_CHANNELS = ("repeats", "priority")  # channels holding a real number rather than a bit
 
 

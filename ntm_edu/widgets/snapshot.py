@@ -14,8 +14,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from ntm_edu import inspection
 from ntm_edu.viz.snapshot import SnapshotPlot
-from ntm_edu.viz.weightings import location_window
+from ntm_edu.viz.weightings import check_locations
 from ntm_edu.widgets.base import SLIDER, PlotExplorer, check_index, spread_indices
 
 __all__ = ["SnapshotExplorer", "snapshot_explorer"]
@@ -60,23 +61,13 @@ class SnapshotExplorer(PlotExplorer):
             np.array([s.sequences for s in self.snapshots], dtype=float),
             np.array([s.bits_per_sequence for s in self.snapshots], dtype=float),
         )
-        trace = self.snapshots[0].trace
-        self.has_weights = "write_weights" in trace and "read_weights" in trace
+        self.weights = inspection.snapshot_weightings(self.snapshots)  # (S, B, T, N) each
+        self.has_weights = bool(self.weights)
+        self.locations = None
         if self.has_weights:
-            writes = np.stack([s.trace["write_weights"][:, :, 0] for s in self.snapshots])
-            reads = np.stack([s.trace["read_weights"][:, :, 0] for s in self.snapshots])
-            self.weights = {"write_weights": writes, "read_weights": reads}  # (S, B, T, N)
-            if locations is None:
-                # Where the trained model works: the last snapshot decides the window.
-                locations = location_window(writes[-1], reads[-1])
-            self.locations = np.asarray(locations, dtype=int)
-            N = writes.shape[-1]
-            if self.locations.ndim != 1 or not len(self.locations):
-                raise ValueError("locations must be a non-empty 1-D array of location indices")
-            if self.locations.min() < 0 or self.locations.max() >= N:
-                raise ValueError(f"locations must be in [0, {N - 1}]")
-        else:
-            self.weights, self.locations = {}, None
+            writes, reads = self.weights["write_weights"], self.weights["read_weights"]
+            # Where the trained model works: the last snapshot decides the window.
+            self.locations = check_locations(locations, writes.shape[-1], writes[-1], reads[-1])
         B = self.targets.shape[0]
         name = f"{history.model_name or 'model'} on {history.task_name or 'its task'}"
         controls: dict[str, widgets.Widget] = {
