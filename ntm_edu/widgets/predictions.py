@@ -61,6 +61,8 @@ class PictureExplorer(PlotExplorer):
             for i, (name, label) in enumerate(zip(names, descriptions, strict=True))
         }  # fmt: skip
         self._init_explorer(controls, title, fallback=fallback)
+        for key in keys[1:]:  # draw every cell now (~0.1 s each), so a slider move is a lookup
+            self._plot(key, None)
 
     def compute(self, **values: Any) -> dict[str, Any]:
         key = tuple(values[name] for name in self.names)
@@ -134,8 +136,6 @@ def generalisation_explorer(
         descriptions=["sequence length"], fallback=("length", list(grid), "grid"),
     )  # fmt: skip
     explorer.lengths = list(grid)
-    for L in grid:  # draw every length now, so a slider move is a lookup
-        explorer._plot((L,), None)
     return explorer
 
 
