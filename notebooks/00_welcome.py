@@ -34,7 +34,7 @@ from ntm_edu.exercises import check_read_weighting
 # beside the memory below are those weightings.
 
 # %%
-viz.plot_ntm_diagram(read_focus=2, write_focus=5)
+viz.ntm_diagram_figure(read_focus=2, write_focus=5)
 
 # %% [markdown]
 # A weighting is a probability distribution over the locations (the paper's eq. 1), and a read
@@ -87,7 +87,7 @@ cost = ntm_edu.bits_per_sequence(logits, batch).item()
 print(f"cost: {cost:.1f} bits per sequence")
 
 # %%
-viz.plot_episode(
+viz.episode_figure(
     batch.inputs[0].numpy(),
     batch.targets[0].numpy(),
     batch.mask[0].numpy(),

@@ -31,7 +31,7 @@ def seeded(seed):
 
 def show(task, batch, outputs=None, title=None):
     """Draw episode 0 of a batch."""
-    return viz.plot_episode(
+    return viz.episode_figure(
         batch.inputs[0].numpy(),
         batch.targets[0].numpy(),
         batch.mask[0].numpy(),
@@ -179,7 +179,7 @@ widgets.task_explorer("associative_recall")
 ntm_edu.show_source(ntm_edu.tasks.sample_beta_half)
 
 # %%
-viz.plot_beta_half_prior(ntm_edu.tasks.sample_beta_half((20_000,), seeded(4)).numpy())
+viz.beta_half_prior_figure(ntm_edu.tasks.sample_beta_half((20_000,), seeded(4)).numpy())
 
 # %% [markdown]
 # **The input is the previous bit.** At step $t$ the network sees the bit drawn at $t-1$ and
@@ -214,7 +214,7 @@ print("prediction:", [round(p, 3) for p in ntm_edu.optimal_probabilities(bits, c
 ngrams = ntm_edu.make_task("ngrams")
 batch = ngrams.sample(1, seeded(2))
 bits = batch.targets[0, :, 0]
-viz.plot_ngram_predictions(
+viz.ngram_predictions_figure(
     bits.numpy(),
     ntm_edu.optimal_probabilities(bits).numpy(),
     batch.info["probabilities"][0].numpy(),

@@ -31,7 +31,7 @@ ntm_edu.setup_notebook(seed=0, threads=1)
 
 import torch
 
-from ntm_edu import NTM, LSTMBaseline, count_parameters, viz, widgets
+from ntm_edu import NTM, LSTMBaseline, count_parameters, inspection, viz, widgets
 from ntm_edu.exercises import check_head_parameter_count
 from ntm_edu.model import addressing, controller, heads, memory
 
@@ -137,19 +137,20 @@ print(f"cost: {untrained_cost:.1f} bits per sequence")
 # panels) and the outputs hover around 0.5.
 
 # %%
+episode = inspection.trace_arrays(batch.inputs, logits, trace, index=0)  # one head, as NumPy
 viz.head_activity_figure(
-    batch.inputs[0].numpy(),
-    torch.sigmoid(logits[0]).numpy(),
-    trace.add[0, :, 0].numpy(),
-    trace.reads[0, :, 0].numpy(),
-    trace.write_weights[0, :, 0].numpy(),
-    trace.read_weights[0, :, 0].numpy(),
+    episode["write_weights"],
+    episode["read_weights"],
+    inputs=episode["inputs"],
+    outputs=episode["outputs"],
+    add=episode["add"],
+    reads=episode["reads"],
     time=2,
 )
 
 # %% [markdown]
-# Scrub through the episodes and the time steps (the orange line and the bottom row follow
-# the **time step** slider):
+# Scrub through the episodes and the time steps (the red line and the caption under the
+# figure follow the **time step** slider):
 
 # %%
 widgets.trace_explorer(batch.inputs, logits, trace)
@@ -267,9 +268,8 @@ print(f"sequences seen in all: {int(curve.sequences[-1]):,d}")
 ntm_edu.expect(last < 0.75 * first, "the cost fell by more than a quarter", f"{first} -> {last}")
 
 # %%
-viz.cost_curve_figure(
+viz.learning_curves_figure(
     {"NTM (LSTM controller), copy lengths 1-5": (curve.sequences, curve.bits_per_sequence)},
-    xlabel="training sequences seen",
     title="the cost falls: the first minute of training",
 )
 

@@ -22,7 +22,7 @@ ntm_edu.setup_notebook(seed=0)
 import numpy as np
 import torch
 
-from ntm_edu import viz, widgets
+from ntm_edu import inspection, viz, widgets
 from ntm_edu.exercises import check_repeat_copy_targets
 
 # %% [markdown]
@@ -40,7 +40,7 @@ episode = task.sample(1, torch.Generator().manual_seed(0), length=3, repeats=4)
 print(task)
 print("normalised repeat count for n = 1, 5, 10, 20:",
       [round(float(task.normalise_repeats(n)), 3) for n in (1, 5, 10, 20)])  # fmt: skip
-viz.plot_episode(
+viz.episode_figure(
     episode.inputs[0].numpy(),
     episode.targets[0].numpy(),
     episode.mask[0].numpy(),
@@ -99,7 +99,7 @@ curves = {
     label: (run.history.curve().sequences, run.history.curve().bits_per_sequence)
     for label, run in (("NTM", ntm), ("LSTM", lstm))
 }
-viz.plot_cost_curves(curves, title="Repeat copy: training cost", log_y=True)
+viz.learning_curves_figure(curves, title="Repeat copy: training cost", log=True)
 
 
 # %%
@@ -130,7 +130,7 @@ for label, run in (("NTM", ntm), ("LSTM", lstm)):
 
 # %%
 LENGTHS = REPEATS = [5, 10, 15, 20]
-grid = widgets.prediction_grid(
+grid = inspection.prediction_grid(
     {"NTM": ntm.model, "LSTM": lstm.model},
     task,
     [dict(length=n, repeats=r) for n in LENGTHS for r in REPEATS],
@@ -216,24 +216,21 @@ for episode in range(3):
 # 4-repeat episode.
 
 # %%
-ep = widgets.episode_arrays(ntm.model, task, seed=5, length=5, repeats=4)
-viz.plot_weightings(ep["write"], ep["read"], inputs=ep["inputs"], outputs=ep["outputs"],
-                    input_labels=task.input_channels,
-                    title=f"length 5, repeats 4: bit errors {ep['bit_errors']:.0f}")  # fmt: skip
+ep = inspection.episode_arrays(ntm.model, task, seed=5, length=5, repeats=4)
+viz.head_activity_figure(ep["write_weights"], ep["read_weights"], inputs=ep["inputs"],
+                         outputs=ep["outputs"], input_labels=task.input_channels,
+                         title=f"length 5, repeats 4: bit errors {ep['bit_errors']:.0f}")  # fmt: skip
 
 # %% [markdown]
 # The numbers behind it: where the read weighting peaks at every answer step, and the read
 # head's interpolation gate $g_t$ (near 1 = a content jump, near 0 = keep walking).
 
 # %%
-batch = task.sample(1, torch.Generator().manual_seed(5), length=5, repeats=4)
-with torch.no_grad():
-    _, trace = ntm.model.forward_with_trace(batch.inputs)
-writes = trace.write_weights[0, :5, 0].argmax(-1)
+writes = ep["write_weights"][:5].argmax(-1)  # ep: the episode drawn above
 print("sequence written at locations", writes.tolist())
-answer = batch.mask[0].nonzero().flatten()
-reads = trace.read_weights[0, answer, 0].argmax(-1)
-gates = trace.read_params.gate[0, answer, 0]
+answer = np.flatnonzero(ep["mask"])
+reads = ep["read_weights"][answer].argmax(-1)
+gates = ep["read_gate"][answer]
 for p in range(4):
     steps = slice(p * 5, (p + 1) * 5)
     print(f"pass {p + 1}: read peaks {reads[steps].tolist()}, "
@@ -256,7 +253,7 @@ for p in range(4):
 
 # %%
 episodes = {
-    r: widgets.episode_arrays(ntm.model, task, seed=5, length=5, repeats=r) for r in (2, 4, 8)
+    r: inspection.episode_arrays(ntm.model, task, seed=5, length=5, repeats=r) for r in (2, 4, 8)
 }
 widgets.weighting_explorer(episodes, "repeats", input_labels=task.input_channels,
                            title="Repeat copy: write and read weightings")  # fmt: skip

@@ -21,7 +21,7 @@ ntm_edu.setup_notebook(seed=0)
 
 import torch
 
-from ntm_edu import viz, widgets
+from ntm_edu import inspection, viz, widgets
 from ntm_edu.exercises import check_recall_answer
 
 # %% [markdown]
@@ -36,7 +36,7 @@ from ntm_edu.exercises import check_recall_answer
 task = ntm_edu.make_task("associative_recall")
 episode = task.sample(1, torch.Generator().manual_seed(3), items=4)
 print(task, "| query index:", int(episode.info["query_index"][0]))
-viz.plot_episode(
+viz.episode_figure(
     episode.inputs[0].numpy(),
     episode.targets[0].numpy(),
     episode.mask[0].numpy(),
@@ -108,7 +108,7 @@ curves = {
     label: (run.history.curve().sequences, run.history.curve().bits_per_sequence)
     for label, run in (("NTM", ntm), ("LSTM", lstm))
 }
-viz.plot_cost_curves(curves, title="Associative recall: training cost", log_y=True)
+viz.learning_curves_figure(curves, title="Associative recall: training cost", log=True)
 
 # %% [markdown]
 # The NTM's curve shows the typical shape: a long plateau while the memory is not yet used,
@@ -146,7 +146,7 @@ for items in ITEMS:
           f"{row['LSTM']['bits_per_sequence']:9.2f}")  # fmt: skip
 
 # %%
-viz.plot_cost_by_setting(ITEMS, general, xlabel="items in the list", train_max=6,
+viz.cost_by_setting_figure(ITEMS, general, xlabel="items in the list", train_max=6,
                          title="Bit errors per sequence on longer lists")  # fmt: skip
 
 # %% [markdown]
@@ -161,7 +161,7 @@ viz.plot_cost_by_setting(ITEMS, general, xlabel="items in the list", train_max=6
 # over 200 lists; single episodes vary.
 
 # %%
-grid = widgets.prediction_grid(
+grid = inspection.prediction_grid(
     {"NTM": ntm.model, "LSTM": lstm.model}, task, [dict(items=n) for n in ITEMS], seed=7
 )
 widgets.prediction_explorer(grid, ["items"], title="Answers on longer lists")
@@ -175,11 +175,12 @@ widgets.prediction_explorer(grid, ["items"], title="Answers on longer lists")
 # to 0).
 
 # %%
-ep = widgets.episode_arrays(ntm.model, task, seed=11, items=6)
+ep = inspection.episode_arrays(ntm.model, task, seed=11, items=6)
 span = task.config["item_length"]
 delimiters = [k * (span + 1) for k in range(6)]
-viz.plot_weightings(ep["write"], ep["read"], inputs=ep["inputs"], outputs=ep["outputs"],
-                    input_labels=task.input_channels, marks={"item flag": delimiters},
+viz.head_activity_figure(ep["write_weights"], ep["read_weights"], inputs=ep["inputs"],
+                         outputs=ep["outputs"], input_labels=task.input_channels,
+                         marks={"item flag": delimiters},
                     title=f"6 items, query = item {ep['info']['query_index']}, "
                           f"bit errors {ep['bit_errors']:.0f}")  # fmt: skip
 
@@ -190,23 +191,20 @@ viz.plot_weightings(ep["write"], ep["read"], inputs=ep["inputs"], outputs=ep["ou
 # shift distribution over offsets $(-1, 0, +1)$, and where the final read weighting peaks.
 
 # %%
-batch = task.sample(1, torch.Generator().manual_seed(11), items=6)
-with torch.no_grad():
-    _, trace = ntm.model.forward_with_trace(batch.inputs)
-query = int(batch.info["query_index"][0])
-writes = trace.write_weights[0, :, 0].argmax(-1)  # (T,) peak write location per step
+query = int(ep["info"]["query_index"])  # ep: the episode drawn above
+writes = ep["write_weights"].argmax(-1)  # (T,) peak write location per step
 for k in range(6):
     steps = range(k * (span + 1), (k + 1) * (span + 1))  # the item flag, then its 3 vectors
     marker = "  <- query" if k == query else ("  <- answer" if k == query + 1 else "")
     print(f"item {k}: flag + vectors written at {[int(writes[t]) for t in steps]}{marker}")
 query_start = 6 * (span + 1)
 phases = ["query flag"] + ["query vector"] * span + ["query flag"] + ["answer"] * span
-for t, phase in zip(range(query_start, batch.inputs.shape[1]), phases, strict=True):
-    content = trace.read_stages.content[0, t, 0]
-    shift = [round(float(v), 2) for v in trace.read_params.shift[0, t, 0]]
-    final = trace.read_weights[0, t, 0]
+for t, phase in zip(range(query_start, len(ep["inputs"])), phases, strict=True):
+    content = ep["read_content"][t]
+    shift = [round(float(v), 2) for v in ep["read_shift"][t]]
+    final = ep["read_weights"][t]
     print(f"step {t} {phase:12s}: content peak {int(content.argmax()):3d} ({float(content.max()):.2f}), "
-          f"g {float(trace.read_params.gate[0, t, 0]):.2f}, shift {shift}, "
+          f"g {float(ep['read_gate'][t]):.2f}, shift {shift}, "
           f"read peak {int(final.argmax()):3d} ({float(final.max()):.2f})")  # fmt: skip
 
 # %% [markdown]
@@ -237,7 +235,7 @@ for t, phase in zip(range(query_start, batch.inputs.shape[1]), phases, strict=Tr
 # episode; the caption reports where the write and read weightings peak at that step.
 
 # %%
-episodes = {n: widgets.episode_arrays(ntm.model, task, seed=11, items=n) for n in (3, 6, 10, 12)}
+episodes = {n: inspection.episode_arrays(ntm.model, task, seed=11, items=n) for n in (3, 6, 10, 12)}
 widgets.weighting_explorer(episodes, "items", input_labels=task.input_channels,
                            title="Write and read weightings through one episode")  # fmt: skip
 

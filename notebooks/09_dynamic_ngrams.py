@@ -22,7 +22,7 @@ ntm_edu.setup_notebook(seed=0)
 import numpy as np
 import torch
 
-from ntm_edu import viz, widgets
+from ntm_edu import inspection, viz, widgets
 from ntm_edu.exercises.ngrams import (
     HAND_BITS,
     HAND_CONTEXT,
@@ -58,7 +58,7 @@ print("input shape", tuple(batch.inputs.shape), "target shape", tuple(batch.targ
 
 # %%
 table = ntm_edu.NGramsTask().sample(625, generator=torch.Generator().manual_seed(1)).info["table"]
-viz.plot_beta_half_prior(table.flatten().numpy())
+viz.beta_half_prior_figure(table.flatten().numpy())
 
 # %% [markdown]
 # ## The best possible predictor: counting (eq. 10)
@@ -188,13 +188,16 @@ curves = {
     name: (run.history.curve().sequences, run.history.curve().bits_per_sequence)
     for name, run in (("NTM", ntm), ("LSTM", lstm))
 }
-viz.plot_ngram_learning_curves(
+optimal = float(cost["optimal"].mean())
+viz.learning_curves_figure(
     curves,
-    optimal_cost=float(cost["optimal"].mean()),
     smooth=5,
+    reference={f"optimal estimator (eq. 10): {optimal:.1f}": optimal,
+               "chance (always 0.5): 200": 200.0},
     held_out={name: float(cost[name].mean()) for name in ("NTM", "LSTM")},
+    ylim=(optimal - 3, 208),
     title="Dynamic N-grams: training cost against the optimal estimator",
-)
+)  # fmt: skip
 
 # %% [markdown]
 # The NTM trailed the LSTM for its first ~35,000 sequences; then its cost fell by about 25
@@ -215,7 +218,7 @@ viz.plot_ngram_learning_curves(
 SEQUENCE = 0
 marks = viz.largest_departures(p_ntm[SEQUENCE].numpy(), p_opt[SEQUENCE].numpy(), count=2)
 predictions = {"NTM": p_ntm[SEQUENCE].numpy(), "LSTM": p_lstm[SEQUENCE].numpy()}
-viz.plot_ngram_inference(
+viz.ngram_inference_figure(
     held_bits[SEQUENCE].numpy(), p_opt[SEQUENCE].numpy(), predictions, marks=marks,
     title=f"held-out sequence {SEQUENCE}: arrows at the NTM's largest departures {marks}",
 )  # fmt: skip
@@ -293,16 +296,15 @@ widgets.ngram_inference_explorer(
 # the step after, when the bit arrives as input and could be counted (a write).
 
 # %%
-with torch.inference_mode():
-    _, trace = ntm.model.forward_with_trace(held_out.inputs[:50])  # 50 sequences: a few seconds
-read_w = trace.read_weights[:, :, 0].numpy()  # (50, T, N)
-write_w = trace.write_weights[:, :, 0].numpy()  # (50, T, N)
-add = trace.add[:, :, 0].numpy()  # (50, T, M)
+recorded = inspection.record(ntm.model, held_out.inputs[:50])  # 50 sequences: a few seconds
+read_w = recorded["read_weights"]  # (50, T, N)
+write_w = recorded["write_weights"]  # (50, T, N)
+add = recorded["add"]  # (50, T, M)
 present, counts = np.unique(contexts[SEQUENCE][contexts[SEQUENCE] >= 0], return_counts=True)
 frequent = int(present[np.argmax(counts)])
-viz.plot_ngram_memory_use(
-    row_bits, read_w[SEQUENCE], write_w[SEQUENCE], add[SEQUENCE], contexts[SEQUENCE],
-    context=frequent,
+viz.head_activity_figure(
+    write_w[SEQUENCE], read_w[SEQUENCE], inputs=row_bits[:, None], add=add[SEQUENCE],
+    input_labels=["input bit"], highlight=viz.context_steps(contexts[SEQUENCE], frequent),
     title=f"held-out sequence {SEQUENCE}, most frequent context {viz.context_label(frequent)}",
 )  # fmt: skip
 

@@ -22,7 +22,7 @@ ntm_edu.setup_notebook(seed=0)
 import numpy as np
 import torch
 
-from ntm_edu import viz, widgets
+from ntm_edu import inspection, viz, widgets
 from ntm_edu.exercises import check_sort_targets
 
 # %% [markdown]
@@ -43,7 +43,7 @@ order = torch.argsort(priorities, descending=True)[:n_out]
 print("input indices in output order:", order.tolist())
 print("their priorities:", [round(float(p), 2) for p in priorities[order]])
 assert torch.equal(target, vectors[order])  # the target is exactly these rows
-viz.plot_sort_episode(vectors.numpy(), priorities.numpy(), target.numpy())
+viz.sort_episode_figure(vectors.numpy(), priorities.numpy(), target.numpy())
 
 # %% [markdown]
 # ## The mechanism the paper found
@@ -89,8 +89,8 @@ curves = {
     label: (run.history.curve().sequences, run.history.curve().bits_per_sequence)
     for label, run in (("NTM", ntm), ("LSTM", lstm))
 }
-viz.plot_cost_curves(curves, title="Priority sort: training cost",
-                     reference={"paper, 1M sequences: NTM ~18-20": 19.0})  # fmt: skip
+viz.learning_curves_figure(curves, title="Priority sort: training cost",
+                           reference={"paper, 1M sequences: NTM ~18-20": 19.0})  # fmt: skip
 
 # %%
 final = {
@@ -116,9 +116,9 @@ for label, numbers in final.items():
 # 127 next to writes at 0, 1, 2 counts as -1).
 
 # %%
-sort_episode = widgets.episode_arrays(ntm.model, task, seed=4, head=None)
+sort_episode = inspection.episode_arrays(ntm.model, task, seed=4, head=None)
 p = np.asarray(sort_episode["info"]["priorities"])
-size = sort_episode["write"].shape[-1]
+size = sort_episode["write_weights"].shape[-1]
 
 
 def unwrap(locations, size):
@@ -152,8 +152,8 @@ for h in range(sort_episode["read_heads"].shape[1]):
         f"read head {h}: reads the location of the j-th highest priority at {hits} of {n_out} steps"
     )
 hits, read_head, read_at = max(read_fits, key=lambda fit: fit[0])
-viz.plot_write_vs_priority(p, write_at, read_at,
-                           title=f"write head {best} against priority; read head {read_head}")  # fmt: skip
+viz.write_vs_priority_figure(p, write_at, read_at,
+                             title=f"write head {best} against priority; read head {read_head}")  # fmt: skip
 
 # %% [markdown]
 # This is the paper's Fig. 17. One write head places each vector at a location that is a
@@ -176,11 +176,11 @@ widgets.sort_explorer(p, write_at, read_at)
 # The outputs of both models on the same episode, under the target:
 
 # %%
-lstm_episode = widgets.episode_arrays(lstm.model, task, seed=4)
-viz.plot_prediction(sort_episode["targets"], {"NTM": sort_episode["outputs"],
-                    "LSTM": lstm_episode["outputs"]}, sort_episode["mask"],
-                    title=f"bit errors: NTM {sort_episode['bit_errors']:.0f}, "
-                          f"LSTM {lstm_episode['bit_errors']:.0f}")  # fmt: skip
+lstm_episode = inspection.episode_arrays(lstm.model, task, seed=4)
+viz.prediction_figure(sort_episode["targets"], {"NTM": sort_episode["outputs"],
+                      "LSTM": lstm_episode["outputs"]}, sort_episode["mask"],
+                      title=f"bit errors: NTM {sort_episode['bit_errors']:.0f}, "
+                            f"LSTM {lstm_episode['bit_errors']:.0f}")  # fmt: skip
 
 # %% [markdown]
 # ## Summary

@@ -47,6 +47,21 @@ def test_compiled_step_matches_eager_on_logits_and_gradients():
     assert counters["stats"]["unique_graphs"] == graphs
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(compile_problem("cpu") is not None, reason=f"{compile_problem('cpu')}")
+def test_five_batch_sizes_all_stay_compiled():
+    # Two graphs a batch size: past Dynamo's default limit of 8 the fifth would run eagerly.
+    task = make_task("copy", max_length=2)
+    torch.manual_seed(0)
+    model = NTM(
+        task.input_size, task.output_size, controller_size=8, memory_locations=8, memory_width=4
+    )
+    for batch_size in (1, 2, 3, 4, 5):
+        graphs = counters["stats"]["unique_graphs"]
+        train(model, task, 2, batch_size=batch_size, device="cpu", progress=False, compile=True)
+        assert counters["stats"]["unique_graphs"] > graphs, f"batch {batch_size} ran eagerly"
+
+
 def test_compile_falls_back_to_eager_without_a_cpp_compiler(monkeypatch, capsys):
     import torch._inductor.config as inductor_config
 

@@ -144,13 +144,13 @@ def test_priority_sort_ntm_is_clearly_below_the_lstm():
 
 def test_priority_sort_ntm_writes_at_a_location_linear_in_the_priority():
     """Notebook 10 (the paper's Fig. 17): one write head's location is a line in the priority."""
-    from ntm_edu import viz, widgets
+    from ntm_edu import inspection, viz
 
     run = _load("priority_sort", "ntm")
     size = run.model.config["memory_locations"]
     best = []
     for seed in range(5):
-        episode = widgets.episode_arrays(run.model, run.task, seed=seed, head=None)
+        episode = inspection.episode_arrays(run.model, run.task, seed=seed, head=None)
         priorities = np.asarray(episode["info"]["priorities"])
         fits = []
         for head in range(episode["write_heads"].shape[1]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import inspect
 import io
 import json
 from collections.abc import Callable, Sequence
@@ -14,12 +15,20 @@ from typing import Any
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter
 
 __all__ = [
     "LiveFigure",
     "LivePlot",
     "MODEL_COLORS",
+    "ERROR_COLOR",
     "check_array",
+    "check_mask",
+    "check_probabilities",
+    "location_ticks",
+    "update_arguments",
+    "tint_steps",
+    "wrong_bits",
     "model_color",
     "new_figure",
     "heatmap",
@@ -238,6 +247,65 @@ def check_array(
 def _shape_text(shape: Sequence[int | None]) -> str:
     text = ", ".join("any" if s is None else str(s) for s in shape)
     return f"({text},)" if len(shape) == 1 else f"({text})"
+
+
+def update_arguments(plot_class: type, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The arguments of `plot_class.update`, bound by name: a static `*_figure` twin takes
+    exactly what its plot's `update` takes, so the parameter list is written once."""
+    bound = inspect.signature(plot_class.update).bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    return {name: value for name, value in list(bound.arguments.items())[1:]}
+
+
+def check_mask(mask: Any, steps: int) -> np.ndarray:
+    """[T] bool scored steps (None: every step is scored)."""
+    if mask is None:
+        return np.ones(steps, dtype=bool)
+    mask = np.asarray(mask, dtype=bool)
+    if mask.shape != (steps,):
+        raise ValueError(f"mask must have shape ({steps},), got {mask.shape}")
+    return mask
+
+
+def check_probabilities(name: str, values: np.ndarray) -> np.ndarray:
+    """`values` unchanged if they lie in [0, 1]: outputs are drawn as probabilities."""
+    if values.size and (values.min() < -1e-6 or values.max() > 1 + 1e-6):
+        raise ValueError(f"{name} must be probabilities in [0, 1] (apply the sigmoid to logits)")
+    return values
+
+
+# --- marks shared by the figures -------------------------------------------------------------
+
+ERROR_COLOR = "#d62728"  # a wrong bit (output on the wrong side of 0.5), a time cursor
+UNSCORED_TINT = "#9ecae1"  # steps that are not scored (the input phase)
+
+
+def wrong_bits(targets: np.ndarray, outputs: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """[K, 2] (time, channel) of the scored bits whose output is on the wrong side of 0.5."""
+    wrong = ((outputs > 0.5) != (targets > 0.5)) & mask[:, None]  # (T, O)
+    times, channels = np.nonzero(wrong)
+    return np.column_stack([times, channels]).astype(float)
+
+
+def tint_steps(ax: Any, tinted: np.ndarray) -> None:
+    """Tint the runs of time steps where `tinted` [T] is True (columns of a heatmap)."""
+    start = None
+    for t, on in enumerate(list(tinted) + [False]):
+        if on and start is None:
+            start = t
+        elif not on and start is not None:
+            ax.axvspan(start - 0.5, t - 0.5, color=UNSCORED_TINT, alpha=0.3, lw=0)
+            start = None
+
+
+def location_ticks(ax: Any, locations: np.ndarray) -> None:
+    """Label the rows of an image that shows `locations` (in ring order) with their indices."""
+    count = len(locations)
+    step = max(1, int(np.ceil(count / 6)))
+    ax.yaxis.set_major_locator(FixedLocator(list(range(0, count, step))))
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda y, _pos: str(int(locations[int(round(y))])) if 0 <= y < count else "")
+    )
 
 
 # --- plots whose artists are updated in place (explorers) ------------------------------------

@@ -17,7 +17,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from ntm_edu.viz.base import new_figure
 
-__all__ = ["plot_ntm_diagram", "head_weighting"]
+__all__ = ["ntm_diagram_figure", "head_weighting"]
 
 
 def head_weighting(locations: int, focus: float, sharpness: float = 1.5) -> np.ndarray:
@@ -73,7 +73,7 @@ def _arrow(ax, start, end, text=None, offset=(0.0, 0.18), style="-|>", dashed=Fa
         ax.text(*mid, text, ha="center", va="bottom", fontsize=7.5, color="0.2")
 
 
-def plot_ntm_diagram(
+def ntm_diagram_figure(
     read_focus: float = 2.0, write_focus: float = 5.0, locations: int = 10, width: int = 8
 ) -> Figure:
     """Block diagram of an NTM: controller, read and write heads, and the memory matrix.

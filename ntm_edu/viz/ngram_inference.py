@@ -6,7 +6,7 @@ the optimum. `NGramInferencePlot` lays the rows out once for a given number of s
 `update` then only swaps the pixels of each row, moves the arrows, rewrites the printed bits,
 the step numbers under the last row and the title. With ``live=True`` (explorers) a redraw
 blits those artists on a cached background: a few milliseconds instead of the ~150 ms a
-fresh figure costs. `plot_ngram_inference` is the one-call static figure.
+fresh figure costs. `ngram_inference_figure` is the one-call static figure.
 
 Column i of the plot shows step `start + i`: the x axis counts shown columns and its labels
 (drawn as our own texts, so they can follow `start`) give the absolute time step.
@@ -25,7 +25,7 @@ from matplotlib.transforms import offset_copy
 
 from ntm_edu.viz.base import GRAY, LivePlot
 
-__all__ = ["NGramInferencePlot", "inference_rows", "largest_departures", "plot_ngram_inference"]
+__all__ = ["NGramInferencePlot", "inference_rows", "largest_departures", "ngram_inference_figure"]
 
 MARK_COLOR = "red"  # the paper marks the NTM's mistakes with red arrows
 ZOOM_DIGITS = 60  # windows this short (or shorter) print each input bit in its cell
@@ -228,7 +228,7 @@ class NGramInferencePlot(LivePlot):
         return self.figure
 
 
-def plot_ngram_inference(
+def ngram_inference_figure(
     bits: Any,
     optimal: Any,
     models: Mapping[str, Any],

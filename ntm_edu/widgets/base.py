@@ -21,12 +21,23 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 from matplotlib.figure import Figure
 
 from ntm_edu._notebook_keys import STATIC_FALLBACK_KEY, WIDGET_VIEW
 from ntm_edu.viz.base import animation_html, figure_to_png_fast, small_multiples
 
-__all__ = ["Explorer", "PlotExplorer", "STATIC_FALLBACK_KEY", "with_static_fallback"]
+__all__ = [
+    "SLIDER",
+    "STATIC_FALLBACK_KEY",
+    "Explorer",
+    "PlotExplorer",
+    "check_index",
+    "float_slider",
+    "int_slider",
+    "selection_slider",
+    "with_static_fallback",
+]
 
 FALLBACK_FRAMES = 4  # frames in an automatic fallback: enough to see the trend, small on disk
 # The smallest text in the figures is 7 pt (row labels, printed bits): at 96 dpi that is 9.3 px,
@@ -90,10 +101,65 @@ def with_static_fallback(
     return widget
 
 
+# Every slider of the course: redraw while dragging, and a label never cut short.
+SLIDER = dict(continuous_update=True, style={"description_width": "initial"})
+LABEL_PX_PER_CHAR = 7  # a description character in JupyterLab's 13 px UI font, generously
+TRACK_AND_READOUT_PX = 230  # the slider track (~140 px) plus its numeric readout
+
+
+def slider_width(description: str) -> str:
+    """A slider width that leaves a usable track (~140 px) beside a full-width label."""
+    return f"{max(260, LABEL_PX_PER_CHAR * len(description) + TRACK_AND_READOUT_PX)}px"
+
+
+def int_slider(
+    description: str, value: int, low: int, high: int, width: str | None = None
+) -> widgets.IntSlider:
+    """An `IntSlider` over [low, high] with the course's settings (`SLIDER`)."""
+    return widgets.IntSlider(value=value, min=low, max=high, description=description,
+                             layout=widgets.Layout(width=width or slider_width(description)),
+                             **SLIDER)  # fmt: skip
+
+
+def float_slider(
+    description: str, value: float, low: float, high: float, step: float
+) -> widgets.FloatSlider:
+    """A `FloatSlider` over [low, high] in steps of `step`, with the course's settings."""
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step,
+                               description=description, readout_format=".2f",
+                               layout=widgets.Layout(width=slider_width(description)),
+                               **SLIDER)  # fmt: skip
+
+
+def selection_slider(
+    description: str, options: Sequence[Any], value: Any, width: str | None = None
+) -> widgets.SelectionSlider:
+    """A `SelectionSlider` over `options` with the course's settings (`SLIDER`)."""
+    return widgets.SelectionSlider(options=list(options), value=value, description=description,
+                                   layout=widgets.Layout(width=width or slider_width(description)),
+                                   **SLIDER)  # fmt: skip
+
+
+def check_index(name: str, value: Any, low: int, high: int) -> int:
+    """`value` as an int in [low, high] (not a bool), else a ValueError naming `name`."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or not low <= value <= high
+    ):
+        raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
+    return int(value)
+
+
 def _spread(items: Sequence[Any], count: int) -> list[Any]:
     if len(items) <= count:
         return list(items)
     return [items[round(i * (len(items) - 1) / (count - 1))] for i in range(count)]
+
+
+def spread_indices(count: int, frames: int = 6) -> list[int]:
+    """`frames` indices spread evenly over 0..count-1 (all of them if there are fewer)."""
+    return sorted(set(_spread(range(count), frames)))
 
 
 def fallback_values(control: widgets.Widget, count: int = FALLBACK_FRAMES) -> list[Any]:

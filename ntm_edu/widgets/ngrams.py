@@ -1,7 +1,9 @@
-"""Explorers of the dynamic N-grams experiment: inference rows and memory use.
+"""The N-gram inference explorer: the rows Input / Optimal / NTM / LSTM of the paper's Fig. 14.
 
-Both take predictions and traces computed once beforehand (the notebook runs the models a
-single time on a held-out batch); their render functions only slice arrays and draw.
+The memory-use explorer of the same notebook is `ntm_edu.widgets.ngram_memory_explorer`.
+
+It takes predictions computed once beforehand (the notebook runs the models a single time
+on a held-out batch); its render function only slices arrays and draws.
 
 Taught in `notebooks/09_dynamic_ngrams`.
 """
@@ -15,21 +17,14 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from ntm_edu.viz.ngrams import (
+from ntm_edu.viz.ngram_inference import (
     NGramInferencePlot,
-    NGramMemoryPlot,
-    context_label,
     largest_departures,
-    plot_ngram_inference,
+    ngram_inference_figure,
 )
 from ntm_edu.widgets.base import PlotExplorer
 
-__all__ = [
-    "NGramInferenceExplorer",
-    "NGramMemoryExplorer",
-    "ngram_inference_explorer",
-    "ngram_memory_explorer",
-]
+__all__ = ["NGramInferenceExplorer", "ngram_inference_explorer"]
 
 ZOOM_WIDTH = 30  # steps in a zoomed window: the bits stay readable, as in the paper's figure
 
@@ -124,7 +119,7 @@ class NGramInferenceExplorer(PlotExplorer):
 
     def _static(self, state: dict[str, Any]) -> Figure:
         rows = state["rows"]
-        return plot_ngram_inference(
+        return ngram_inference_figure(
             rows["Input"],
             rows["Optimal"],
             {name: rows[name] for name in self.predictions},
@@ -163,66 +158,3 @@ def ngram_inference_explorer(
     Taught in `notebooks/09_dynamic_ngrams`.
     """
     return NGramInferenceExplorer(bits, optimal, models, marks, zoom_width)
-
-
-class NGramMemoryExplorer(PlotExplorer):
-    """Pick a context; the memory-use figure (drawn once) moves only its marks. Built by
-    `ngram_memory_explorer`."""
-
-    def __init__(self, bits, read_weights, write_weights, add, contexts, context_bits=5):
-        contexts = np.asarray(contexts).astype(int)
-        present, counts = np.unique(contexts[contexts >= 0], return_counts=True)
-        if len(present) == 0:
-            raise ValueError("contexts has no step with a full context (all -1)")
-        order = np.lexsort((present, -counts))  # most frequent first, then by value
-        options = [
-            (f"{context_label(int(present[i]), context_bits)} (x {int(counts[i])})",
-             int(present[i]))
-            for i in order
-        ]  # fmt: skip
-        # locations=None: the span any head used, the same for every context (comparable).
-        self.arguments = (bits, read_weights, write_weights, add, contexts, None, context_bits)
-        controls = {
-            "context": widgets.Dropdown(options=options, value=options[0][1], description="context")
-        }
-        self._init_explorer(
-            controls,
-            "N-gram memory use",
-            fallback=("context", [value for _, value in options[:4]]),
-        )
-
-    def compute(self, context: int) -> dict[str, Any]:
-        return {"context": context}
-
-    def _make_plot(self, key: Any, dpi: float | None) -> NGramMemoryPlot:
-        return NGramMemoryPlot(*self.arguments, live=True, dpi=dpi)
-
-    def _show(self, plot: NGramMemoryPlot, state: dict[str, Any]) -> None:
-        plot.update(state["context"])
-
-    def _static(self, state: dict[str, Any]) -> Figure:
-        return NGramMemoryPlot(*self.arguments).update(state["context"])
-
-
-def ngram_memory_explorer(
-    bits: Any,
-    read_weights: Any,
-    write_weights: Any,
-    add: Any,
-    contexts: Any,
-    context_bits: int = 5,
-) -> NGramMemoryExplorer:
-    """Pick a 5-bit context and see where the NTM reads and writes whenever it comes back.
-
-    Args:
-        bits: [T] one sequence; read_weights, write_weights: [T, N]; add: [T, M];
-        contexts: [T] table row of the context before each step (-1: none); see
-            `plot_ngram_memory_use`.
-        context_bits: bits per context.
-    Returns:
-        an `Explorer` with a ``context`` dropdown of the contexts present in the sequence,
-        most frequent first, labelled like "00010 (x 9)".
-
-    Taught in `notebooks/09_dynamic_ngrams`.
-    """
-    return NGramMemoryExplorer(bits, read_weights, write_weights, add, contexts, context_bits)

@@ -1,12 +1,12 @@
 """Figures of the paper's sequence tasks (Graves et al. 2014, §4): episodes and N-gram predictions.
 
-`plot_episode` draws one episode the way the paper's Figs. 4, 8, 10 and 16 do: input rows above
+`episode_figure` draws one episode the way the paper's Figs. 4, 8, 10 and 16 do: input rows above
 target rows, one column per time step, darker = 1. Scalar channels that are not bits (the
 repeat count, the sort priorities) get a bar chart of their own, aligned in time, because a
 gray level cannot show a sign. Steps that are not scored are tinted, so it is plain which
 outputs the cost counts.
 
-`plot_ngram_predictions` puts the Bayes-optimal estimator (eq. 10) next to the hidden true
+`ngram_predictions_figure` puts the Bayes-optimal estimator (eq. 10) next to the hidden true
 probabilities of a dynamic N-gram sequence, like the rows of Fig. 14.
 
 Pure functions: NumPy arrays in, `matplotlib.figure.Figure` out; no torch, no pyplot.
@@ -23,18 +23,18 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ntm_edu.viz.base import heatmap, new_figure
+from ntm_edu.viz.base import UNSCORED_TINT, heatmap, new_figure
 
 __all__ = [
-    "plot_episode",
+    "episode_figure",
     "EpisodePlot",
     "episode_figure_width",
-    "plot_ngram_predictions",
-    "plot_beta_half_prior",
+    "ngram_predictions_figure",
+    "beta_half_prior_figure",
     "unscored_spans",
 ]
 
-UNSCORED_COLOR = "#9ecae1"  # a light blue tint: visible on a grayscale image, clearly not data
+UNSCORED_COLOR = UNSCORED_TINT  # a light blue tint: visible on a grayscale image, clearly not data
 SCALAR_CHANNELS = ("repeats", "priority")  # channels holding a real number rather than a bit
 
 
@@ -77,7 +77,7 @@ def episode_figure_width(steps: int) -> float:
 class EpisodePlot:
     """A reusable episode figure: build the axes once, then `update` with each episode.
 
-    `plot_episode` uses it once; explorers keep one and update it on every slider move, so the
+    `episode_figure` uses it once; explorers keep one and update it on every slider move, so the
     layout is computed once and the picture keeps its size while the episode length changes
     (the time axis stretches instead of the image jumping around the page).
 
@@ -144,7 +144,7 @@ class EpisodePlot:
     def update(
         self, inputs: Any, targets: Any, mask: Any, outputs: Any = None, title: str | None = None
     ) -> Figure:
-        """Show one episode (shapes as in `plot_episode`); returns the updated figure."""
+        """Show one episode (shapes as in `episode_figure`); returns the updated figure."""
         inputs = _as_2d("inputs", inputs, None, self.input_channels)
         steps = inputs.shape[0]
         targets = _as_2d("targets", targets, steps, self.output_channels)
@@ -217,7 +217,7 @@ class _Group:
             artist.remove()
 
 
-def plot_episode(
+def episode_figure(
     inputs: Any,
     targets: Any,
     mask: Any,
@@ -254,7 +254,7 @@ def plot_episode(
     return plot.update(inputs, targets, mask, outputs=outputs, title=title)
 
 
-def plot_ngram_predictions(
+def ngram_predictions_figure(
     bits: Any,
     optimal: Any,
     true_probabilities: Any,
@@ -319,7 +319,7 @@ def plot_ngram_predictions(
     return figure
 
 
-def plot_beta_half_prior(samples: Any, bins: int = 40) -> Figure:
+def beta_half_prior_figure(samples: Any, bins: int = 40) -> Figure:
     """Histogram of sampled table entries against the Beta(1/2, 1/2) density.
 
     The density 1 / (pi sqrt(p (1 - p))) is U-shaped: most contexts are nearly deterministic.

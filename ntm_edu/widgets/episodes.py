@@ -1,7 +1,8 @@
 """Explorers of the paper's sequence tasks: sliders that redraw one sampled episode.
 
 Sampling one small episode costs well under a millisecond, so these explorers sample inside
-`render` (there is no model to run); the redraw is dominated by drawing the PNG.
+`render` (there is no model to run); the redraw is dominated by drawing the PNG. Thin shells
+over `ntm_edu.viz.episodes`.
 
 Taught in `notebooks/01_sequence_tasks`.
 """
@@ -10,29 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as widgets
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 
 from ntm_edu.tasks import TASKS, make_task, optimal_probabilities
 from ntm_edu.viz.base import LiveFigure
-from ntm_edu.viz.diagram import head_weighting, plot_ntm_diagram
-from ntm_edu.viz.sequences import EpisodePlot, plot_episode, plot_ngram_predictions
-from ntm_edu.widgets.base import Explorer, PlotExplorer
+from ntm_edu.viz.episodes import EpisodePlot, ngram_predictions_figure
+from ntm_edu.widgets.base import Explorer, PlotExplorer, int_slider
 
-__all__ = ["task_explorer", "ngram_explorer", "diagram_explorer", "episode_figure"]
-
-
-def _slider(description: str, value: int, low: int, high: int) -> widgets.IntSlider:
-    return widgets.IntSlider(
-        value=value,
-        min=low,
-        max=high,
-        description=description,
-        continuous_update=True,
-        style={"description_width": "initial"},
-    )
+__all__ = ["NGramExplorer", "ngram_explorer", "task_explorer"]
 
 
 def _sample_one(task_name: str, seed: int, config: dict | None, overrides: dict[str, Any]):
@@ -43,29 +31,6 @@ def _sample_one(task_name: str, seed: int, config: dict | None, overrides: dict[
     return task, batch, title
 
 
-def episode_figure(task_name: str, seed: int = 0, config: dict | None = None, **overrides: Any):
-    """Sample one episode of a task (seeded) and draw it with `plot_episode`.
-
-    Args:
-        task_name: a name in `ntm_edu.TASKS`.
-        seed: seeds the episode's `torch.Generator`.
-        config: task configuration passed to `make_task`.
-        overrides: per-draw settings (e.g. ``length=30``).
-    Returns:
-        a Figure (see `ntm_edu.viz.plot_episode`).
-    """
-    task, batch, title = _sample_one(task_name, seed, config, overrides)
-    return plot_episode(
-        batch.inputs[0].numpy(),
-        batch.targets[0].numpy(),
-        batch.mask[0].numpy(),
-        task.input_channels,
-        task.output_channels,
-        title=title,
-    )
-
-
-# Sliders per task: the settings evaluation may change, with ranges reaching beyond training.
 TASK_SLIDERS: dict[str, dict[str, tuple[int, int, int]]] = {
     "copy": {"length": (8, 1, 40)},
     "repeat_copy": {"length": (3, 1, 12), "repeats": (3, 1, 20)},
@@ -74,7 +39,7 @@ TASK_SLIDERS: dict[str, dict[str, tuple[int, int, int]]] = {
     "priority_sort": {"num_inputs": (20, 2, 24), "num_outputs": (16, 1, 24)},
 }
 
-# The slider a static handout shows, and the frames it shows (in and beyond training).
+
 TASK_FALLBACKS: dict[str, tuple[str, list[int]]] = {
     "copy": ("length", [2, 10, 20, 40]),
     "repeat_copy": ("repeats", [1, 3, 6, 12]),
@@ -98,8 +63,8 @@ def task_explorer(task_name: str, **config: Any) -> Explorer:
     if task_name not in TASKS:
         raise ValueError(f"unknown task {task_name!r}; choose one of: {', '.join(TASKS)}")
     task = make_task(task_name, **config)  # validate the configuration before building widgets
-    controls = {name: _slider(name, *spec) for name, spec in TASK_SLIDERS[task_name].items()}
-    controls["seed"] = _slider("seed", 0, 0, 99)
+    controls = {name: int_slider(name, *spec) for name, spec in TASK_SLIDERS[task_name].items()}
+    controls["seed"] = int_slider("seed", 0, 0, 99)
     # One figure, updated in place: the layout is computed once and the image keeps its size.
     plot = EpisodePlot(task.input_channels, task.output_channels, width=10.0)
 
@@ -123,7 +88,7 @@ class NGramExplorer(PlotExplorer):
         self.task = make_task("ngrams", length=length, context=context)
         self.context = context
         self._init_explorer(
-            {"seed": _slider("seed", 0, 0, 99)},
+            {"seed": int_slider("seed", 0, 0, 99)},
             "dynamic N-grams",
             fallback=("seed", [0, 1, 2]),
         )
@@ -139,7 +104,7 @@ class NGramExplorer(PlotExplorer):
         }
 
     def _static(self, state: dict[str, Any]) -> Figure:
-        return plot_ngram_predictions(
+        return ngram_predictions_figure(
             state["bits"], state["optimal"], state["true"], title=state["title"]
         )
 
@@ -171,54 +136,3 @@ def ngram_explorer(length: int = 200, context: int = 5) -> NGramExplorer:
     Taught in `notebooks/01_sequence_tasks`.
     """
     return NGramExplorer(length, context)
-
-
-class DiagramExplorer(PlotExplorer):
-    """Move the heads' focus over the NTM diagram: the picture is drawn once and each move only
-    resizes the weighting bars and re-aims the two arrows. Built by `diagram_explorer`."""
-
-    def __init__(self, locations: int = 10):
-        self.locations = locations
-        controls = {
-            "read_focus": _slider("read focus", 2, 0, locations - 1),
-            "write_focus": _slider("write focus", 5, 0, locations - 1),
-        }
-        self._init_explorer(controls, "NTM heads")
-
-    def compute(self, read_focus: int, write_focus: int) -> dict[str, Any]:
-        return {
-            "read": head_weighting(self.locations, read_focus),
-            "write": head_weighting(self.locations, write_focus),
-            "read_focus": read_focus,
-            "write_focus": write_focus,
-        }
-
-    def _static(self, state: dict[str, Any]) -> Figure:
-        return plot_ntm_diagram(state["read_focus"], state["write_focus"], self.locations)
-
-    def _make_plot(self, key: Any, dpi: float | None) -> LiveFigure:
-        figure = plot_ntm_diagram(locations=self.locations)
-        moving = [
-            a for a in figure.axes[0].patches if (a.get_gid() or "").startswith(("read", "write"))
-        ]
-        return LiveFigure(figure, moving, dpi)
-
-    def _show(self, plot: LiveFigure, state: dict[str, Any]) -> None:
-        geometry = plot.figure.focus_geometry
-        patches = {a.get_gid(): a for a in plot.figure.axes[0].patches if a.get_gid()}
-        for head in ("read", "write"):
-            weights = state[head]
-            for row, w in enumerate(weights):
-                patches[f"{head}-bar-{row}"].set_width(geometry["bar_width"] * w / weights.max())
-            arrow = patches[f"{head}-arrow"]
-            start = (6.35, 3.85) if head == "read" else (6.35, 1.45)
-            arrow.set_positions(start, (6.9, geometry["row_y"](state[f"{head}_focus"])))
-        plot.changed()
-
-
-def diagram_explorer(locations: int = 10) -> DiagramExplorer:
-    """Move the read and write heads' focus over the memory of the NTM diagram.
-
-    Taught in `notebooks/00_welcome`.
-    """
-    return DiagramExplorer(locations)

@@ -1,0 +1,81 @@
+"""Tests of ntm_edu.viz.addressing."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ntm_edu.viz import (
+    AddressingPlot,
+    addressing_figure,
+)
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def pipeline_inputs(N: int = 9, M: int = 4, S: int = 3, seed: int = 0) -> dict:
+    rng = np.random.default_rng(seed)
+    stages = {name: softmax(rng.normal(size=N) * 2) for name in AddressingPlot_STAGES}
+    return dict(
+        memory=rng.normal(size=(N, M)),
+        key=rng.normal(size=M),
+        similarity=rng.uniform(-1, 1, N),
+        w_prev=softmax(rng.normal(size=N)),
+        shift=softmax(rng.normal(size=S)),
+        stages=stages,
+        beta=3.0,
+        gate=0.4,
+        gamma=2.5,
+    )
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+AddressingPlot_STAGES = ("content", "gated", "shifted", "sharpened")
+
+
+class TestStaticFigures:
+    def test_addressing_figure_shows_every_stage(self):
+        inputs = pipeline_inputs()
+        figure = addressing_figure(**inputs)
+        assert len(figure.axes) == 9  # key, memory, similarity, previous, shift, 4 stages
+        titles = " ".join(ax.get_title(loc="left") for ax in figure.axes)
+        for word in ["content", "interpolate", "shift", "sharpen", "previous", "key"]:
+            assert word in titles
+
+
+class TestBadInput:
+    def test_shift_width(self):
+        with pytest.raises(ValueError, match="shift_width must be odd"):
+            AddressingPlot(8, 3, shift_width=2)
+        with pytest.raises(ValueError, match="shift_width must be odd"):
+            AddressingPlot(3, 3, shift_width=5)
+
+    def test_missing_stage(self):
+        inputs = pipeline_inputs()
+        del inputs["stages"]["shifted"]
+        with pytest.raises(ValueError, match="missing"):
+            addressing_figure(**inputs)
+
+
+class TestLivePlots:
+    def test_changing_only_the_stages_redraws_the_same_picture(self):
+        inputs = pipeline_inputs()
+        reused = AddressingPlot(9, 4, 3, live=True)
+        reused.update(**inputs)
+        reused.png()
+        inputs["stages"] = {name: w[::-1].copy() for name, w in inputs["stages"].items()}
+        inputs["beta"] = 7.0
+        reused.update(**inputs)
+        assert not reused._data_changed  # the top row is cached
+        fresh = AddressingPlot(9, 4, 3, live=True)
+        fresh.update(**inputs)
+        np.testing.assert_array_equal(pixels(reused.png()), pixels(fresh.png()))

@@ -1,0 +1,41 @@
+"""Tests of ntm_edu.viz.sorting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from ntm_edu.tasks import PrioritySortTask
+from ntm_edu.viz import (
+    fit_line,
+    sort_episode_figure,
+    write_vs_priority_figure,
+)
+
+
+def test_fit_line_recovers_a_line_and_r2():
+    x = np.linspace(-1, 1, 20)
+    slope, intercept, r2 = fit_line(x, 3 * x + 2)
+    assert slope == pytest.approx(3) and intercept == pytest.approx(2) and r2 == pytest.approx(1)
+    noisy = 3 * x + np.random.default_rng(0).normal(0, 1, 20)
+    assert 0 < fit_line(x, noisy)[2] < 1
+    with pytest.raises(ValueError, match="equal-length"):
+        fit_line([1.0], [2.0])
+
+
+def test_write_vs_priority_reports_the_fit():
+    p = np.linspace(-1, 1, 8)
+    figure = write_vs_priority_figure(p, 10 - 4 * p, read_locations=np.arange(4.0), highlight=1)
+    assert "$R^2$ = 1.00" in figure.axes[0].get_legend().get_texts()[1].get_text()
+    with pytest.raises(ValueError, match="highlight"):
+        write_vs_priority_figure(p, p, highlight=8)
+
+
+def test_sort_episode_shows_target_rows():
+    task = PrioritySortTask(num_inputs=6, num_outputs=4)
+    batch = task.sample(1, torch.Generator().manual_seed(0))
+    vectors = batch.inputs[0, :6, :8].numpy()
+    target = batch.targets[0, 7:].numpy()
+    figure = sort_episode_figure(vectors, batch.info["priorities"][0].numpy(), target)
+    assert np.allclose(figure.axes[1].images[0].get_array(), target.T)
