@@ -354,11 +354,12 @@ for kind in ("write", "read"):
 
 # %% [markdown]
 # **What our NTM learned.** Both heads begin at location 0, where the learned initial focus
-# sits. During the input the write head stores each vector and moves **down** one location
-# per step (0, 127, 126, ...: the memory is a ring, so one below 0 is 127). The read head
-# does not move during the input: it waits at location 0. From the first answer step it
-# walks down the same path, one location per step, and reads every vector from exactly the
-# location it was written to, with both foci sharp (largest weight ≈ 1). The gates do open
+# sits. During the input the write head moves **down** one location per step and stores each
+# vector as it goes (127, 126, ...: the memory is a ring, so one below 0 is 127). The read
+# head barely moves during the input (its most common shift is 0): it waits near the start.
+# From the first answer step it walks down the same path, one location per step, and reads
+# every vector from exactly the location it was written to, with both foci sharp (largest
+# weight ≈ 1). The gates do open
 # at some steps (the largest values are printed above), so some content lookup is mixed in,
 # yet the focus moves by exactly one location every step: the movement is the shift of
 # eq. 8. (Which term decides a given step? Compare `trace.read_stages.content` with

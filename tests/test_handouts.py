@@ -22,9 +22,9 @@ from nbformat.v4 import (
     new_notebook,
     new_output,
 )
-from ntm_edu.handouts import build_handouts, make_edition
 
 from ntm_edu import handouts
+from ntm_edu.handouts import build_handouts, make_edition
 from ntm_edu.viz.base import figure_to_png, heatmap, new_figure
 from ntm_edu.widgets.base import (
     STATIC_FALLBACK_KEY,

@@ -13,8 +13,8 @@ from typing import Any
 import nbformat
 
 from ntm_edu.editions import EDITIONS, _choices, make_edition
-from ntm_edu.handouts.pages import index_html, notebook_title, notebook_html
-from ntm_edu.handouts.pdf import find_pdf_converter, find_local_mathjax, write_pdf
+from ntm_edu.handouts.pages import index_html, notebook_html, notebook_title
+from ntm_edu.handouts.pdf import find_local_mathjax, find_pdf_converter, write_pdf
 
 __all__ = ["FORMATS", "build_handouts"]
 
@@ -44,10 +44,8 @@ def _notebook_paths(notebooks: Iterable[str | Path] | None, source_dir: Path) ->
     return paths
 
 
-
 def _execute(notebook: Any, folder: Path) -> None:
     from nbconvert.preprocessors import ExecutePreprocessor  # only a build with execute=True
-
 
     ExecutePreprocessor(timeout=900, kernel_name="python3").preprocess(
         notebook, {"metadata": {"path": str(folder)}}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 __all__ = ["index_html", "notebook_html", "notebook_title"]
@@ -50,7 +51,6 @@ TEMPLATE = (
     "{% block body_footer %}" + FOOTER_MARKER + "\n{{ super() }}{% endblock body_footer %}\n"
 )
 TEMPLATE_NAME = "ntm_edu_handout.html.j2"
-
 
 
 class _Headings(HTMLParser):
