@@ -62,17 +62,38 @@ def test_five_batch_sizes_all_stay_compiled():
         assert counters["stats"]["unique_graphs"] > graphs, f"batch {batch_size} ran eagerly"
 
 
-def test_compile_falls_back_to_eager_without_a_cpp_compiler(monkeypatch, capsys):
+def test_compile_falls_back_to_eager_without_a_cpp_compiler(capsys):
     import torch._inductor.config as inductor_config
 
-    monkeypatch.setattr(inductor_config.cpp, "cxx", ("no-such-compiler-for-ntm-edu",))
-    assert "C++ compiler" in compile_problem("cpu")
-    task = make_task("copy", max_length=2)
-    torch.manual_seed(0)
-    model = NTM(
-        task.input_size, task.output_size, controller_size=8, memory_locations=8, memory_width=4
-    )
-    history = train(model, task, steps=2, batch_size=2, device="cpu", progress=False, compile=True)
+    # Inductor's own patch: monkeypatch.setattr on its config left `cpp.cxx` deleted, which
+    # switched compiling off for every later test of the session.
+    with inductor_config.patch({"cpp.cxx": ("no-such-compiler-for-ntm-edu",)}):
+        assert "C++ compiler" in compile_problem("cpu")
+        task = make_task("copy", max_length=2)
+        torch.manual_seed(0)
+        model = NTM(
+            task.input_size, task.output_size, controller_size=8, memory_locations=8,
+            memory_width=4,
+        )  # fmt: skip
+        history = train(
+            model, task, steps=2, batch_size=2, device="cpu", progress=False, compile=True
+        )
     assert history.step == 2 and model.compiled_step is None
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "training eagerly" in lines[0] and "C++ compiler" in lines[0]
+    assert compile_problem("cpu") is None  # the compiler is back for the tests after this one
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(compile_problem("cpu") is not None, reason=f"{compile_problem('cpu')}")
+def test_batch_one_does_not_compile_a_graph_per_length():
+    # At batch 1 a time slice of the inputs keeps the sequence's stride, which differs per
+    # length; the step copies it into a standard layout so the graphs are reused.
+    torch.manual_seed(0)
+    model = NTM(3, 2, controller_size=8, memory_locations=7, memory_width=4)
+    assert use_compiled_step(model, True, "cpu")
+    _logits_and_grads(model, torch.rand(1, 4, 3), torch.rand(1, 4, 2).round())
+    graphs = counters["stats"]["unique_graphs"]
+    for length in (5, 6, 9):
+        _logits_and_grads(model, torch.rand(1, length, 3), torch.rand(1, length, 2).round())
+    assert counters["stats"]["unique_graphs"] == graphs

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
-from PIL import Image
+from figure_helpers import pixels, softmax
 
 from ntm_edu.viz import (
     AddressingPlot,
     addressing_figure,
 )
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
 
 
 def pipeline_inputs(N: int = 9, M: int = 4, S: int = 3, seed: int = 0) -> dict:
@@ -32,11 +26,6 @@ def pipeline_inputs(N: int = 9, M: int = 4, S: int = 3, seed: int = 0) -> dict:
         gate=0.4,
         gamma=2.5,
     )
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
 
 
 AddressingPlot_STAGES = ("content", "gated", "shifted", "sharpened")

@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
-import torch
+from figure_helpers import ngram_figure_data, pixels
 from matplotlib.figure import Figure
-from PIL import Image
 
-from ntm_edu.tasks import make_task
-from ntm_edu.tasks.ngrams import context_indices, optimal_probabilities
 from ntm_edu.viz import HeadActivityPlot, context_steps, head_activity_figure, location_window
 
 SEQUENCES, LENGTH = 3, 200
 
 
-def softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-
 @pytest.fixture(scope="module")
 def data():
-    """Held-out-like bits, eq. 10 predictions and two noisy 'models' around them."""
-    batch = make_task("ngrams").sample(SEQUENCES, torch.Generator().manual_seed(7))
-    bits = batch.targets[..., 0].numpy()  # (S, T)
-    optimal = optimal_probabilities(bits.astype(float))  # (S, T)
-    rng = np.random.default_rng(0)
-    ntm = np.clip(optimal + rng.normal(0, 0.05, optimal.shape), 0, 1)
-    lstm = np.clip(optimal + rng.normal(0, 0.15, optimal.shape), 0, 1)
-    contexts = np.full(bits.shape, -1)
-    contexts[:, 5:] = context_indices(torch.as_tensor(bits), 5).numpy()
-    return bits, optimal, ntm, lstm, contexts
+    return ngram_figure_data(SEQUENCES)
 
 
 def copy_weightings(L: int, N: int, start: int) -> tuple[np.ndarray, np.ndarray]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
+from figure_helpers import pixels, softmax
 from matplotlib.figure import Figure
-from PIL import Image
 
 from ntm_edu.viz import (
     AddressingPlot,
@@ -18,15 +16,6 @@ from ntm_edu.viz import (
     memory_write_figure,
     weightings_figure,
 )
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
 
 
 def pipeline_inputs(N: int = 9, M: int = 4, S: int = 3, seed: int = 0) -> dict:

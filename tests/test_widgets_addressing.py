@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import time
 
 import numpy as np
 import pytest
 import torch
+from figure_helpers import pixels
 from matplotlib.figure import Figure
-from PIL import Image
 
 from ntm_edu.model.addressing import address_with_stages
 from ntm_edu.widgets import (
@@ -21,10 +20,6 @@ from ntm_edu.widgets import (
 from ntm_edu.widgets.base import FALLBACK_DPI
 
 RENDER_BUDGET_MS = 1000  # generous for a loaded CI box; typical redraws are 30-150 ms
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
 
 
 def reference_address(state: dict) -> dict:

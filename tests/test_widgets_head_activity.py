@@ -8,6 +8,7 @@ import io
 import numpy as np
 import pytest
 import torch
+from figure_helpers import ngram_figure_data
 from PIL import Image
 
 from ntm_edu.inspection import episode_arrays, model_label
@@ -15,9 +16,7 @@ from ntm_edu.model import NTM, LSTMBaseline
 from ntm_edu.tasks import (
     AssociativeRecallTask,
     CopyTask,
-    make_task,
 )
-from ntm_edu.tasks.ngrams import context_indices, optimal_probabilities
 from ntm_edu.viz import (
     context_label,
 )
@@ -40,22 +39,9 @@ def recall():
     return task, model
 
 
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-
 @pytest.fixture(scope="module")
 def data():
-    """Held-out-like bits, eq. 10 predictions and two noisy 'models' around them."""
-    batch = make_task("ngrams").sample(SEQUENCES, torch.Generator().manual_seed(7))
-    bits = batch.targets[..., 0].numpy()  # (S, T)
-    optimal = optimal_probabilities(bits.astype(float))  # (S, T)
-    rng = np.random.default_rng(0)
-    ntm = np.clip(optimal + rng.normal(0, 0.05, optimal.shape), 0, 1)
-    lstm = np.clip(optimal + rng.normal(0, 0.15, optimal.shape), 0, 1)
-    contexts = np.full(bits.shape, -1)
-    contexts[:, 5:] = context_indices(torch.as_tensor(bits), 5).numpy()
-    return bits, optimal, ntm, lstm, contexts
+    return ngram_figure_data(SEQUENCES)
 
 
 RENDER_BUDGET_MS = 1500  # generous for a loaded CI box; redraws are ~30-80 ms on an idle laptop
@@ -91,9 +77,6 @@ def test_weighting_explorer_moves_with_sliders(recall):
 def test_weighting_explorer_moves_only_its_cursor(recall):
     """A step move updates the episode's figure (laid out once): the frame equals a freshly
     drawn figure with the cursor there, and differs from the previous step's."""
-    import io
-
-    from PIL import Image
 
     from ntm_edu.viz.base import figure_to_png
 

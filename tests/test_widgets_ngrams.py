@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
+from figure_helpers import ngram_figure_data
 
-from ntm_edu.tasks import make_task
-from ntm_edu.tasks.ngrams import context_indices, optimal_probabilities
 from ntm_edu.viz import (
     largest_departures,
 )
@@ -18,16 +16,7 @@ SEQUENCES, LENGTH = 3, 200
 
 @pytest.fixture(scope="module")
 def data():
-    """Held-out-like bits, eq. 10 predictions and two noisy 'models' around them."""
-    batch = make_task("ngrams").sample(SEQUENCES, torch.Generator().manual_seed(7))
-    bits = batch.targets[..., 0].numpy()  # (S, T)
-    optimal = optimal_probabilities(bits.astype(float))  # (S, T)
-    rng = np.random.default_rng(0)
-    ntm = np.clip(optimal + rng.normal(0, 0.05, optimal.shape), 0, 1)
-    lstm = np.clip(optimal + rng.normal(0, 0.15, optimal.shape), 0, 1)
-    contexts = np.full(bits.shape, -1)
-    contexts[:, 5:] = context_indices(torch.as_tensor(bits), 5).numpy()
-    return bits, optimal, ntm, lstm, contexts
+    return ngram_figure_data(SEQUENCES)
 
 
 def test_inference_explorer_follows_its_controls(data):

@@ -100,7 +100,11 @@ class CompiledStep:
         self._compiled = torch.compile(step_without_details, dynamic=False)
 
     def __call__(self, x: torch.Tensor, prev: Any) -> tuple[torch.Tensor, Any, None]:
-        logits, state = self._compiled(x.contiguous(), _contiguous(prev))
+        # A copy in standard layout: at batch 1, `inputs[:, t]` counts as contiguous but keeps
+        # the stride of the whole sequence, T * I, so each length would compile a graph of its
+        # own (measured: the recompile limit reached at batch 1).
+        x = x.clone(memory_format=torch.contiguous_format)
+        logits, state = self._compiled(x, _contiguous(prev))
         return logits, state, None
 
 

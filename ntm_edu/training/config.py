@@ -35,6 +35,8 @@ from typing import Any
 
 from torch import nn
 
+from ntm_edu.tasks.base import Task
+
 __all__ = ["DEFAULT_CONFIGS", "MODEL_KINDS", "build_model", "default_config"]
 
 # Model kinds: "ntm" (LSTM controller), "ntm_ff" (feed-forward controller), "lstm" (baseline).
@@ -154,7 +156,7 @@ def default_config(task_name: str, model_kind: str = "ntm") -> dict[str, Any]:
     return config
 
 
-def build_model(model_kind: str, task: Any, **kwargs: Any) -> nn.Module:
+def build_model(model_kind: str, task: Task, **kwargs: Any) -> nn.Module:
     """Build a fresh model of `model_kind` sized for `task`'s inputs and outputs.
 
     Args:

@@ -24,6 +24,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ntm_edu import inspection
+from ntm_edu.tasks.base import Task
 from ntm_edu.viz.head_activity import HeadActivityPlot, head_activity_figure
 from ntm_edu.viz.ngrams import context_label, context_steps
 from ntm_edu.viz.weightings import copy_memory_summary, location_window
@@ -186,7 +187,7 @@ def trace_explorer(
 
 def memory_use_explorer(
     model: Any,
-    task: Any,
+    task: Task,
     lengths: Sequence[int] = (10, 20, 30, 50),
     *,
     seed: int = 0,

@@ -16,6 +16,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from ntm_edu import inspection
+from ntm_edu.tasks.base import Task
 from ntm_edu.viz.base import figure_to_png
 from ntm_edu.viz.predictions import generalisation_figure, prediction_figure
 from ntm_edu.widgets.base import PlotExplorer, selection_slider
@@ -88,7 +89,7 @@ class PictureExplorer(PlotExplorer):
 
 def generalisation_explorer(
     models: Any,
-    task: Any,
+    task: Task,
     lengths: Sequence[int] = inspection.GENERALISATION_LENGTHS,
     *,
     seed: int = 0,
