@@ -53,7 +53,7 @@ _PAPER = dict(optimizer="rmsprop", lr=1e-4)  # the paper's centred RMSProp, mome
 # the recipe of the shipped `<task>_ntm.pt`, PRETRAINED_RECIPES, instead).
 VARIANTS: dict[str, dict[str, Any]] = {
     # The default NTM recipe (training/config.py): RMSProp 3e-4, the wide guard settling to a
-    # tenth of the rate.
+    # tenth of the rate below 8 held-out bits per sequence on copy (5 on associative recall).
     "recipe": {},
     "shipped": dict(shipped=True),
     "recipe_no_guard": dict(guard=None),
@@ -65,14 +65,14 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "adam_1e-3_guard_clip_norm_1": dict(train=dict(_ADAM, clip_norm=1.0), guard=dict()),
     "paper_rmsprop_guard": dict(train=_PAPER, guard=dict()),
     "paper_rmsprop_guard_settle": dict(train=_PAPER, guard=dict(settle_below=1.0)),
-    "paper_rmsprop_wide_guard_settle5_quarter": dict(
-        train=_PAPER, guard=dict(_WIDE_GUARD, settle_factor=0.25)
-    ),
     "adam_1e-3_wide_guard_settle5_quarter": dict(
         train=_ADAM, guard=dict(_WIDE_GUARD, settle_factor=0.25)
     ),
     "rmsprop_3e-4_wide_guard_settle5_quarter": dict(
         train=dict(optimizer="rmsprop", lr=3e-4), guard=dict(_WIDE_GUARD, settle_factor=0.25)
+    ),
+    "rmsprop_3e-4_wide_guard_settle5_tenth": dict(
+        train=dict(optimizer="rmsprop", lr=3e-4), guard=dict(_WIDE_GUARD, settle_factor=0.1)
     ),
 }
 
