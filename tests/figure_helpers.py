@@ -27,6 +27,27 @@ def softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(-1, keepdims=True)
 
 
+# The stages of the addressing pipeline that its figures draw (eqs. 5-9).
+ADDRESSING_STAGES = ("content", "gated", "shifted", "sharpened")
+
+
+def pipeline_inputs(N: int = 9, M: int = 4, S: int = 3, seed: int = 0) -> dict:
+    """Random but valid inputs of the addressing figures: memory, key, weightings, stages."""
+    rng = np.random.default_rng(seed)
+    stages = {name: softmax(rng.normal(size=N) * 2) for name in ADDRESSING_STAGES}
+    return dict(
+        memory=rng.normal(size=(N, M)),
+        key=rng.normal(size=M),
+        similarity=rng.uniform(-1, 1, N),
+        w_prev=softmax(rng.normal(size=N)),
+        shift=softmax(rng.normal(size=S)),
+        stages=stages,
+        beta=3.0,
+        gate=0.4,
+        gamma=2.5,
+    )
+
+
 def ngram_figure_data(sequences: int):
     """Held-out-like bits, eq. 10 predictions and two noisy 'models' around them.
 

@@ -13,15 +13,6 @@ from ntm_edu.training import evaluate
 
 
 @pytest.fixture(scope="module")
-def recall():
-    task = AssociativeRecallTask()
-    torch.manual_seed(0)
-    model = NTM(task.input_size, task.output_size, controller_size=16, memory_locations=13,
-                memory_width=5)  # fmt: skip
-    return task, model
-
-
-@pytest.fixture(scope="module")
 def copy_models():
     task = CopyTask(min_length=1, max_length=5, width=4)
     torch.manual_seed(1)

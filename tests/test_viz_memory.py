@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from figure_helpers import pixels, softmax
+from figure_helpers import pipeline_inputs, pixels, softmax
 from matplotlib.figure import Figure
 
 from ntm_edu.viz import (
@@ -16,25 +16,6 @@ from ntm_edu.viz import (
     memory_write_figure,
     weightings_figure,
 )
-
-
-def pipeline_inputs(N: int = 9, M: int = 4, S: int = 3, seed: int = 0) -> dict:
-    rng = np.random.default_rng(seed)
-    stages = {name: softmax(rng.normal(size=N) * 2) for name in AddressingPlot_STAGES}
-    return dict(
-        memory=rng.normal(size=(N, M)),
-        key=rng.normal(size=M),
-        similarity=rng.uniform(-1, 1, N),
-        w_prev=softmax(rng.normal(size=N)),
-        shift=softmax(rng.normal(size=S)),
-        stages=stages,
-        beta=3.0,
-        gate=0.4,
-        gamma=2.5,
-    )
-
-
-AddressingPlot_STAGES = ("content", "gated", "shifted", "sharpened")
 
 
 class TestStaticFigures:

@@ -14,7 +14,6 @@ from PIL import Image
 from ntm_edu.inspection import episode_arrays, model_label
 from ntm_edu.model import NTM, LSTMBaseline
 from ntm_edu.tasks import (
-    AssociativeRecallTask,
     CopyTask,
 )
 from ntm_edu.viz import (
@@ -28,15 +27,6 @@ from ntm_edu.widgets import (
 )
 
 SEQUENCES, LENGTH = 3, 200
-
-
-@pytest.fixture(scope="module")
-def recall():
-    task = AssociativeRecallTask()
-    torch.manual_seed(0)
-    model = NTM(task.input_size, task.output_size, controller_size=16, memory_locations=13,
-                memory_width=5)  # fmt: skip
-    return task, model
 
 
 @pytest.fixture(scope="module")
