@@ -56,6 +56,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
     # tenth of the rate below 8 held-out bits per sequence on copy (5 on associative recall).
     "recipe": {},
     "shipped": dict(shipped=True),
+    # The copy NTM's recipe on a task whose default is still Adam (repeat copy: not measured).
+    "guarded_rmsprop": dict(
+        train=dict(optimizer="rmsprop", lr=3e-4),
+        guard=dict(_WIDE_GUARD, settle_below=8.0, settle_factor=0.1),
+    ),
     "recipe_no_guard": dict(guard=None),
     "recipe_batch_16": dict(train=dict(batch_size=16)),
     "recipe_random_memory": dict(model=dict(memory_init="random")),
