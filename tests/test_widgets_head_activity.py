@@ -12,10 +12,7 @@ from figure_helpers import ngram_figure_data
 from PIL import Image
 
 from ntm_edu.inspection import episode_arrays, model_label
-from ntm_edu.model import NTM, LSTMBaseline
-from ntm_edu.tasks import (
-    CopyTask,
-)
+from ntm_edu.model import NTM
 from ntm_edu.viz import (
     context_label,
 )
@@ -35,15 +32,6 @@ def data():
 
 
 RENDER_BUDGET_MS = 1500  # generous for a loaded CI box; redraws are ~30-80 ms on an idle laptop
-
-
-@pytest.fixture(scope="module")
-def small_models():
-    torch.manual_seed(0)
-    task = CopyTask(width=4, max_length=5)
-    ntm = NTM(task.input_size, task.output_size, controller_size=12, memory_locations=24)
-    lstm = LSTMBaseline(task.input_size, task.output_size, hidden_size=16, layers=2)
-    return task, ntm, lstm
 
 
 def test_weighting_explorer_moves_with_sliders(recall):

@@ -9,7 +9,6 @@ import torch
 from ntm_edu.inspection import prediction_grid
 from ntm_edu.model import NTM, LSTMBaseline
 from ntm_edu.tasks import (
-    CopyTask,
     RepeatCopyTask,
     make_task,
 )
@@ -31,15 +30,6 @@ def repeat():
 
 
 RENDER_BUDGET_MS = 1500  # generous for a loaded CI box; redraws are ~30-80 ms on an idle laptop
-
-
-@pytest.fixture(scope="module")
-def small_models():
-    torch.manual_seed(0)
-    task = CopyTask(width=4, max_length=5)
-    ntm = NTM(task.input_size, task.output_size, controller_size=12, memory_locations=24)
-    lstm = LSTMBaseline(task.input_size, task.output_size, hidden_size=16, layers=2)
-    return task, ntm, lstm
 
 
 def test_prediction_grid_and_explorer(repeat):
