@@ -1,6 +1,7 @@
 """Does the NTM learn copy on every seed? Converged count, median and worst seed, and curves.
 
-For each variant (a training recipe) and each seed, train the NTM on copy from scratch and
+For each variant (a training recipe) and each seed, train the NTM (`--model ntm`, LSTM
+controller; `ntm_ff`, feed-forward) on copy (or `--task`) from scratch and
 evaluate every `--eval-every` steps on a fixed validation set: `--per-length` sequences of
 every length 1..20 (the whole training range, the same set for every run). A run has
 **converged** when
@@ -133,13 +134,13 @@ def validation_batch(task, per_length: int, seed: int = 12345):
     )
 
 
-def base_settings(task_name: str, shipped: bool) -> dict[str, Any]:
-    """default_config(task, "ntm"), or with `shipped` the recipe of `<task>_ntm.pt` over it."""
+def base_settings(task_name: str, shipped: bool, model: str = "ntm") -> dict[str, Any]:
+    """default_config(task, model), or with `shipped` the recipe of `<task>_<model>.pt` over it."""
     from ntm_edu.training import PRETRAINED_RECIPES, default_config
 
-    config = default_config(task_name, "ntm")
+    config = default_config(task_name, model)
     if shipped:
-        recipe = PRETRAINED_RECIPES[f"{task_name}_ntm"]
+        recipe = PRETRAINED_RECIPES[f"{task_name}_{model}"]
         config["model"].update(recipe.get("model_kwargs", {}))
         config["task"].update(recipe.get("task_kwargs", {}))
         for key in ("steps", "batch_size", "lr", "optimizer", "curriculum", "guard", "clip_norm"):
@@ -158,10 +159,10 @@ def run_one(variant: str, seed: int, args: dict[str, Any]) -> dict[str, Any]:
 
     torch.set_num_threads(1)
     changes = VARIANTS[variant]
-    config = base_settings(args["task"], changes.get("shipped", False))
+    config = base_settings(args["task"], changes.get("shipped", False), args["model"])
     task = make_task(args["task"], **config["task"])
     torch.manual_seed(seed)  # the model's initial weights
-    model = build_model("ntm", task, **{**config["model"], **changes.get("model", {})})
+    model = build_model(args["model"], task, **{**config["model"], **changes.get("model", {})})
     settings = {**config["train"], **changes.get("train", {})}
     steps = settings.pop("steps")
     budget = args["max_sequences"] or steps * settings["batch_size"]
@@ -220,6 +221,7 @@ def run_one(variant: str, seed: int, args: dict[str, Any]) -> dict[str, Any]:
     return dict(
         variant=variant,
         task=args["task"],
+        model=args["model"],
         seed=seed,
         settings=_plain({**settings, "guard": guard}),
         budget=budget,
@@ -341,6 +343,9 @@ def figure(results: dict[str, list[dict[str, Any]]], path: Path, target: float) 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--task", default="copy", choices=sorted(TASK_TARGETS))
+    parser.add_argument(
+        "--model", default="ntm", choices=("ntm", "ntm_ff"), help="NTM controller: LSTM or FF"
+    )
     parser.add_argument("--variants", nargs="+", default=["default"], choices=sorted(VARIANTS))
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(8)))
     parser.add_argument("--jobs", type=int, default=2, help="processes at once (1 thread each)")
@@ -371,6 +376,7 @@ def main(argv: list[str] | None = None) -> None:
             setattr(args, key, value)
     settings = dict(
         task=args.task,
+        model=args.model,
         eval_every=args.eval_every,
         per_length=args.per_length,
         target=args.target,
@@ -380,7 +386,9 @@ def main(argv: list[str] | None = None) -> None:
     )
 
     def path(variant: str, seed: int) -> Path:
-        folder = variant + (f"-{args.tag}" if args.tag else "")
+        # The LSTM-controller NTM's results keep their folders; the FF one's are prefixed.
+        folder = ("" if args.model == "ntm" else f"{args.model}_") + variant
+        folder += f"-{args.tag}" if args.tag else ""
         return args.out / args.task / folder / f"seed_{seed}.json"
 
     todo = [
@@ -398,7 +406,9 @@ def main(argv: list[str] | None = None) -> None:
                 print(line, flush=True)
 
     results = {
-        v + (f" ({args.tag})" if args.tag else ""): [
+        ("" if args.model == "ntm" else f"{args.model} ")
+        + v
+        + (f" ({args.tag})" if args.tag else ""): [
             json.loads(path(v, s).read_text()) for s in args.seeds
         ]
         for v in args.variants

@@ -327,8 +327,8 @@ class TestPretrained:
         from ntm_edu.training import pretrained as module
         from ntm_edu.training.pretrained import PRETRAINED_DIR
 
-        ntm, lstm = module.load_or_retrain("copy")
-        assert (ntm.name, lstm.name) == ("copy_ntm", "copy_lstm")
+        ntm, ntm_ff, lstm = module.load_or_retrain("copy")
+        assert (ntm.name, ntm_ff.name, lstm.name) == ("copy_ntm", "copy_ntm_ff", "copy_lstm")
         assert ntm.path.parent == PRETRAINED_DIR
         calls, lines = [], []
 

@@ -83,7 +83,7 @@ DEFAULT_CONFIGS: dict[tuple[str, str], dict[str, Any]] = {
     ),
     ("copy", "ntm_ff"): dict(
         model=dict(controller_size=100),
-        train=dict(_ADAM, steps=5000),
+        train=dict(_ntm_recipe(settle_below=8.0), steps=3000),
     ),
     ("copy", "lstm"): dict(
         model=dict(hidden_size=256, layers=3),
@@ -109,7 +109,7 @@ DEFAULT_CONFIGS: dict[tuple[str, str], dict[str, Any]] = {
     ),
     ("associative_recall", "ntm_ff"): dict(
         model=dict(controller_size=256, read_heads=4, write_heads=4),
-        train=dict(_ADAM, steps=6000),
+        train=dict(_ntm_recipe(settle_below=5.0), steps=6000),
     ),
     ("associative_recall", "lstm"): dict(
         model=dict(hidden_size=256, layers=3),
