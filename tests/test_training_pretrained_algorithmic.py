@@ -57,6 +57,7 @@ def _bits(run, sequences: int = 200, seed: int = 99, **overrides) -> float:
 # not for a number.
 TRAINING_BOUNDS = {
     ("associative_recall", "ntm"): 0.1,  # measured 0.000; the issue's target is < 0.1
+    ("associative_recall", "ntm_ff"): 0.1,  # measured 0.000
     ("associative_recall", "lstm"): 7.0,  # measured 4.74 (of 18 bits)
     ("repeat_copy", "ntm"): 0.5,  # measured 0.003 over the 100 (length, repeats) pairs
     ("repeat_copy", "lstm"): 32.0,  # measured 26.0
@@ -126,12 +127,23 @@ def test_associative_recall_ntm_generalises_to_longer_lists():
     assert _errors(run, sequences=100, items=20) < 0.3  # measured 0.00 (0.26 before issue 11)
 
 
+def test_feed_forward_ntm_recalls_lists_twice_as_long_as_trained():
+    """Notebook 08 (the paper: the FF NTM is nearly perfect up to 12 items, twice the
+    training maximum): 4 read and 4 write heads on a 256-unit feed-forward controller."""
+    run = _load("associative_recall", "ntm_ff")
+    assert _errors(run, sequences=100, items=12) < 0.2  # measured 0.00
+    assert _errors(run, sequences=100, items=20) < 0.5  # measured 0.04 (of 18 bits)
+
+
 def test_associative_recall_ntm_beats_the_lstm_everywhere():
-    """Notebook 08's table: the LSTM (same sequences) errs on every list length, the NTM not."""
-    ntm, lstm = _load("associative_recall", "ntm"), _load("associative_recall", "lstm")
-    for items in (6, 12):
-        assert _errors(lstm, sequences=100, items=items) > 2.0 + _errors(ntm, sequences=100,
-                                                                        items=items)  # fmt: skip
+    """Notebook 08's table: the LSTM (same sequences) errs on every list length, the NTMs not."""
+    lstm = _load("associative_recall", "lstm")
+    for kind in ("ntm", "ntm_ff"):
+        ntm = _load("associative_recall", kind)
+        for items in (6, 12):
+            assert _errors(lstm, sequences=100, items=items) > 2.0 + _errors(
+                ntm, sequences=100, items=items
+            )
 
 
 def test_priority_sort_ntm_is_clearly_below_the_lstm():
