@@ -329,6 +329,8 @@ class TestPretrained:
 
         ntm, ntm_ff, lstm = module.load_or_retrain("copy")
         assert (ntm.name, ntm_ff.name, lstm.name) == ("copy_ntm", "copy_ntm_ff", "copy_lstm")
+        # Only the kinds with a recipe for the task: no FF NTM is shipped for N-grams.
+        assert [r.name for r in module.load_or_retrain("ngrams")] == ["ngrams_ntm", "ngrams_lstm"]
         assert ntm.path.parent == PRETRAINED_DIR
         calls, lines = [], []
 
