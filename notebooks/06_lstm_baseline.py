@@ -169,10 +169,10 @@ widgets.snapshot_explorer(lstm.history)
 # %% [markdown]
 # ## 6. Longer sequences (Fig. 5)
 #
-# Both models trained on lengths 1-20. The slider shows one sequence of each test length,
-# targets on top, then the outputs of the NTM, the NTM-FF and the LSTM, wrong bits crossed out. The paper's
-# LSTM "rapidly degrades beyond length 20": it copies the beginning and then loses the
-# thread.
+# All three models trained on lengths 1-20. The slider shows one sequence of each test
+# length, targets on top, then the outputs of the NTM, the NTM-FF and the LSTM, wrong bits
+# crossed out. The paper's LSTM "rapidly degrades beyond length 20": it copies the beginning
+# and then loses the thread.
 
 # %%
 MODELS = {name: run.model for name, run in RUNS.items()}
