@@ -94,6 +94,17 @@ class TestFigures:
         assert np.allclose(ax.get_lines()[-1].get_xdata(), [6.4, 6.4])  # the marker
         assert ax.get_lines()[0].get_color() != ax.get_lines()[1].get_color()
 
+    def test_learning_curves_name_the_paper_figure(self):
+        x = np.arange(1, 4) * 16_000
+        paper = {"NTM-FF": ([50_000, 100_000], [45.0, 5.0])}
+        figure = learning_curves_figure({"NTM-FF": (x, [80, 20, 5])}, paper=paper,
+                                        paper_figure="Fig. 7")  # fmt: skip
+        lines = figure.axes[0].get_lines()
+        assert lines[1].get_label() == "NTM-FF (paper, read off Fig. 7)"
+        assert lines[1].get_color() == lines[0].get_color()  # the model's colour
+        default = learning_curves_figure({"NTM": (x, [1, 2, 3])}, paper={"NTM": ([1], [1.0])})
+        assert default.axes[0].get_lines()[1].get_label() == "NTM (paper, read off Fig. 3)"
+
     def test_learning_curves_linear_and_smoothed(self):
         figure = learning_curves_figure({"NTM": ([1, 2, 3], [3.0, 1.0, 2.0])}, smooth=2)
         ax = figure.axes[0]

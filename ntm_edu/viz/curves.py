@@ -57,6 +57,7 @@ def draw_curves(
     log: bool = False,
     smooth: int = 1,
     paper: Mapping[str, tuple[Any, Any]] | None = None,
+    paper_figure: str = "Fig. 3",
 ) -> dict[str, Any]:
     """Draw label -> (sequences [P], cost [P]) on `ax` (x in thousands); returns the lines."""
     lines = {}
@@ -74,7 +75,7 @@ def draw_curves(
         cost = check_array(f"paper {label!r} cost", cost, 1, (len(x),))
         ax.plot(x / 1000, np.maximum(cost, LOG_FLOOR) if log else cost, ls="--", marker="o",
                 mfc="white", ms=4, lw=0.9, color=model_color(label, index),
-                label=f"{label} (paper, read off Fig. 3)")  # fmt: skip
+                label=f"{label} (paper, read off {paper_figure})")  # fmt: skip
     if log:
         ax.set_yscale("log")
     else:
@@ -91,6 +92,7 @@ def learning_curves_figure(
     log: bool = False,
     smooth: int = 1,
     paper: Mapping[str, tuple[Any, Any]] | None = None,
+    paper_figure: str = "Fig. 3",
     reference: Mapping[str, float] | None = None,
     held_out: Mapping[str, float] | None = None,
     marker: float | None = None,
@@ -110,6 +112,7 @@ def learning_curves_figure(
         smooth: `moving_average` window in points (1: raw). Training batches are noisy.
         paper: optional label -> (sequences [K], cost [K]) read off the paper's plot, drawn
             dashed with hollow markers.
+        paper_figure: the paper's figure they were read off, named in the legend.
         reference: optional label -> cost drawn as a dashed horizontal line (a target, the
             optimal estimator, chance), named in the legend.
         held_out: optional label -> a final held-out cost, a dot at the end of that curve.
@@ -125,7 +128,7 @@ def learning_curves_figure(
         raise ValueError(f"smooth must be an integer >= 1, got {smooth!r}")
     figure = new_figure(width, height)
     ax = figure.add_subplot()
-    lines = draw_curves(ax, curves, log, int(smooth), paper)
+    lines = draw_curves(ax, curves, log, int(smooth), paper, paper_figure)
     for index, (label, value) in enumerate((reference or {}).items()):
         ax.axhline(value, ls=("--", ":", "-.")[index % 3], lw=1.0, color="0.25", label=label)
     for label, value in (held_out or {}).items():
