@@ -71,7 +71,7 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
     "copy_ntm_ff": dict(task="copy", model="ntm_ff", model_kwargs=dict(controller_size=100),
                         steps=6000, batch_size=32, optimizer="rmsprop", lr=3e-4, seed=0,
                         probe_every=200),
-    # The LSTM steps are cheap, so it gets 4x the NTM's sequences (and still fails past 20).
+    # The LSTM steps are cheap, so it gets twice the NTM's sequences (and still fails past 20).
     "copy_lstm": dict(task="copy", model="lstm", model_kwargs=dict(hidden_size=128, layers=3),
                       steps=12000, batch_size=32, lr=1e-3, seed=0, probe_every=400),
     # Repeat copy, Figs. 7-9: a 3x128 LSTM instead of the paper's 3x512: a 3x256 one is 5.3 MB,
