@@ -3,8 +3,8 @@
 Issue targets: both NTMs (LSTM and feed-forward controller) copy lengths 1-20 with under 0.1
 wrong bits per sequence (Collier & Beel's convergence criterion) and still copy length 50
 with few mistakes (paper Fig. 4); the LSTM baseline is recorded and fails beyond the training
-lengths (Fig. 5). Bounds are the
-numbers measured when the files were made plus a margin for sampling noise.
+lengths (Fig. 5). Bounds are the numbers measured when the files were made plus a margin for
+sampling noise.
 """
 
 from __future__ import annotations

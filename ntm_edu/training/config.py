@@ -18,7 +18,8 @@ bits per sequence within the budget *and stays there* (tables in `benchmarks/REA
   Machines", https://arxiv.org/abs/1807.08518), learns fast and then *unlearns*: on copy 1
   seed of 4 stayed (others jumped back to 15-41 wrong bits with no NaN anywhere); on recall
   2 of 4 learnt within the budget. The other NTM rows (repeat copy, N-grams, priority sort,
-  the feed-forward NTM) and the LSTM baselines still use it: not yet measured over seeds.
+  and the feed-forward NTM there) and the LSTM baselines still use it: not yet measured over
+  seeds. The feed-forward NTM's copy and recall rows use the recipe (one seed each so far).
 * The paper's own rate, 1e-4, is steady but about twice as slow (copy: median 35,200
   sequences, one seed of 8 not within 50,000) and relapsed right after learning on 2 seeds.
   The guard's restores catch collapses; its *settle* (the rate to a tenth once the held-out
