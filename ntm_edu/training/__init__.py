@@ -4,11 +4,12 @@ One module a concept (arrows point one way: a module imports only those above it
 
     device.py       pick_device: "auto", NTM_EDU_DEVICE, checks
     history.py      History: the learning curve and the probe snapshots of a run
-    settings.py     TRAIN_DEFAULTS and how given, resumed and default settings mix
     step.py         train_step (one optimizer step), make_optimizer, TrainingDiverged
     callbacks.py    Callback, TrainContext, ProbeRecorder, Curriculum
     evaluation.py   evaluate: mean costs on fresh, seeded data
     guard.py        CollapseGuard: restore the best weights after a relapse
+    schedule.py     LearningRateSchedule: the rate drops at given steps
+    settings.py     TRAIN_DEFAULTS and how given, resumed and default settings mix
     atomic.py, verify.py   atomic saves; checks of a file before anything is built from it
     checkpoints.py  save_checkpoint / load_checkpoint (versioned, atomic, weights_only)
     saving.py       CheckpointSaver: checkpoints during training, as a callback
@@ -46,6 +47,7 @@ from ntm_edu.training.pretrained import (
     regenerate_pretrained,
 )
 from ntm_edu.training.saving import CheckpointSaver
+from ntm_edu.training.schedule import LearningRateSchedule, check_lr_schedule
 from ntm_edu.training.settings import TRAIN_DEFAULTS
 from ntm_edu.training.step import TrainingDiverged, make_optimizer, train_step
 
@@ -64,6 +66,7 @@ __all__ = [
     "Curriculum",
     "Curve",
     "History",
+    "LearningRateSchedule",
     "OutputPathError",
     "Pretrained",
     "ProbeRecorder",
@@ -73,6 +76,7 @@ __all__ = [
     "TrainingInterrupted",
     "available_pretrained",
     "build_model",
+    "check_lr_schedule",
     "default_config",
     "evaluate",
     "load_checkpoint",

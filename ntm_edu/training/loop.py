@@ -46,6 +46,7 @@ from ntm_edu.training.guard import CollapseGuard
 from ntm_edu.training.history import History
 from ntm_edu.training.interrupts import StopOnSignal, TrainingInterrupted
 from ntm_edu.training.saving import CheckpointSaver
+from ntm_edu.training.schedule import LearningRateSchedule, check_lr_schedule
 from ntm_edu.training.settings import check_settings, resolve_settings
 from ntm_edu.training.step import NonFiniteStep, TrainingDiverged, make_optimizer, train_step
 
@@ -70,6 +71,7 @@ def train(
     probe_overrides: dict[str, Any] | None = None,
     curriculum: Curriculum | dict | None = None,
     guard: dict[str, Any] | bool | None = None,
+    lr_schedule: Iterable[tuple[int, float]] | None = None,
     callbacks: Iterable[Callback | Callable[[TrainContext], Any]] = (),
     history: History | None = None,
     progress: bool = True,
@@ -102,6 +104,9 @@ def train(
         curriculum: a `Curriculum` (or its dict) that raises a task setting as errors drop.
         guard: a `CollapseGuard` (``guard.py``) watching a held-out cost: a dict of its
             arguments, True for its defaults, False to switch off the guard of a resumed run.
+        lr_schedule: (step, lr) pairs, steps increasing: after `step` steps the rate becomes
+            `lr` (``schedule.py``); counted from the run's first step, so a resumed run picks
+            up where it was. Not with `guard` (both set the rate).
         callbacks: `Callback`s or plain functions called with a `TrainContext` after each step.
         history: a History to continue; None starts a new one.
         progress: show a tqdm progress bar (also off when TQDM_DISABLE is set).
@@ -139,6 +144,7 @@ def train(
             probe_overrides=probe_overrides,
             curriculum=curriculum,
             guard=guard,
+            lr_schedule=None if lr_schedule is None else check_lr_schedule(lr_schedule),
         ),
     )
     check_settings(settings, steps)
@@ -306,7 +312,7 @@ def _data_generator(history: History, seed: int) -> torch.Generator:
 
 
 def _settings_callbacks(settings: dict[str, Any], curriculum: Curriculum | None) -> list[Callback]:
-    """The callbacks that settings of `train` stand for: probe, curriculum, collapse guard."""
+    """The callbacks that settings of `train` stand for: probe, curriculum, guard, schedule."""
     hooks: list[Callback] = []
     if settings["probe_every"]:
         hooks.append(
@@ -321,6 +327,8 @@ def _settings_callbacks(settings: dict[str, Any], curriculum: Curriculum | None)
         hooks.append(curriculum)
     if settings["guard"] is not None:
         hooks.append(CollapseGuard(**settings["guard"]))
+    if settings["lr_schedule"] is not None:
+        hooks.append(LearningRateSchedule(settings["lr_schedule"]))
     return hooks
 
 

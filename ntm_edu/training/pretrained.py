@@ -269,7 +269,8 @@ def _recipe_settings(name: str) -> tuple[dict[str, Any], dict[str, Any], dict[st
     task_kwargs = {**config["task"], **recipe.get("task_kwargs", {})}
     model_kwargs = {**config["model"], **recipe.get("model_kwargs", {})}
     settings = dict(config["train"])
-    keys = ("batch_size", "lr", "seed", "optimizer", "clip", "clip_norm", "guard", "curriculum")
+    keys = ("batch_size", "lr", "seed", "optimizer", "clip", "clip_norm", "guard", "curriculum",
+            "lr_schedule")  # fmt: skip
     for key in (*keys, "probe_every"):
         if key in recipe:
             settings[key] = recipe[key]

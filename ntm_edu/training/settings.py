@@ -13,6 +13,7 @@ from typing import Any
 
 from ntm_edu._checks import check_int_range
 from ntm_edu.training.history import History
+from ntm_edu.training.schedule import check_lr_schedule
 
 __all__ = ["TRAIN_DEFAULTS", "check_settings", "resolve_settings"]
 
@@ -31,6 +32,7 @@ TRAIN_DEFAULTS: dict[str, Any] = dict(
     probe_overrides=None,  # task overrides for the probe batch, e.g. {"length": 10}
     curriculum=None,  # a Curriculum (or its dict) raising a task setting as errors drop
     guard=None,  # CollapseGuard arguments (a dict; True: its defaults); None/False: no guard
+    lr_schedule=None,  # [(step, lr), ...]: the rate drops to lr after step (schedule.py)
 )
 
 
@@ -55,6 +57,10 @@ def check_settings(settings: dict[str, Any], steps: int) -> None:
         raise ValueError(
             f"guard must be a dict of CollapseGuard arguments, True or False, got {guard!r}"
         )
+    if settings["lr_schedule"] is not None:
+        check_lr_schedule(settings["lr_schedule"])
+        if guard:  # both set the rate: which one wins would depend on their order
+            raise ValueError("lr_schedule cannot be combined with guard: both set the rate")
     for name in ("clip", "clip_norm"):
         value = settings[name]
         if value is not None and not (isinstance(value, int | float) and value > 0):
