@@ -1,7 +1,7 @@
 """What a training run leaves behind: the learning curve and the probe snapshots.
 
 The paper plots cost in *bits per sequence* against *sequences seen* (Graves et al. 2014,
-Figs. 3, 7, 10, 13, 16; https://arxiv.org/abs/1410.5401). `History` records exactly that, plus
+Figs. 3, 7, 10, 13, 18; https://arxiv.org/abs/1410.5401). `History` records exactly that, plus
 the number of wrong bits, every `log_every` steps as a running mean over those steps.
 
 Every `probe_every` steps it also keeps a **probe snapshot**: the model's output probabilities

@@ -1,7 +1,7 @@
 """Learning curves and costs against a setting: the cost figures of every notebook.
 
 Graves, Wayne & Danihelka 2014, https://arxiv.org/abs/1410.5401: cost in bits per sequence
-against sequences seen, one line per network (Figs. 3, 7, 10, 13, 16); the cost on test
+against sequences seen, one line per network (Figs. 3, 7, 10, 13, 18); the cost on test
 settings beyond training (Fig. 11); and where along a long sequence the copy goes wrong
 (Fig. 5). One builder each: `learning_curves_figure`, `cost_by_setting_figure`,
 `error_by_position_figure`. Smoothing has one rule, `moving_average`.
@@ -102,7 +102,7 @@ def learning_curves_figure(
     width: float = 6.5,
     height: float = 3.2,
 ) -> Figure:
-    """Learning curves on one axes, as in the paper's Figs. 3, 7, 10, 13 and 16: cost against
+    """Learning curves on one axes, as in the paper's Figs. 3, 7, 10, 13 and 18: cost against
     sequences seen, one line per model.
 
     Args:
