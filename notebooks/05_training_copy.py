@@ -230,7 +230,7 @@ viz.learning_curves_figure(
 # %%
 for name, run in RUNS.items():
     c = curves[name]
-    print(f"{name:6s} {c.sequences[-1]:>7,} sequences in {run.history.seconds / 60:4.0f} min of CPU:"
+    print(f"{name:6s} {c.sequences[-1]:>7,} sequences in {run.history.seconds / 60:4.0f} min of training:"
           f" last {c.bits_per_sequence[-1]:.2g} bits, {c.bit_errors_per_sequence[-1]:.2g} wrong bits"
           " per sequence")  # fmt: skip
 
