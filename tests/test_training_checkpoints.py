@@ -291,6 +291,11 @@ class TestPretrained:
             load_pretrained("copy", "ntm", folder=tmp_path)
         with pytest.raises(ValueError, match="model must be"):
             load_pretrained("copy", "transformer", folder=tmp_path)
+        with pytest.raises(ValueError, match=r"unknown task 'sorting': choose one of copy"):
+            load_pretrained("sorting", folder=tmp_path)
+        # A file's name where the task goes: the message says which call was meant.
+        with pytest.raises(ValueError, match=r"load_pretrained\('priority_sort', 'lstm'\)"):
+            load_pretrained("priority_sort_lstm", folder=tmp_path)
 
     def test_recipes_are_complete(self):
         for name, recipe in PRETRAINED_RECIPES.items():

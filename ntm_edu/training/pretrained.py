@@ -26,7 +26,7 @@ from torch import nn
 
 from ntm_edu._paths import check_output_folder
 from ntm_edu.model.compiled import compile_problem
-from ntm_edu.tasks import Task, make_task
+from ntm_edu.tasks import TASKS, Task, make_task
 from ntm_edu.training.checkpoints import load_checkpoint, save_checkpoint
 from ntm_edu.training.config import MODEL_KINDS, build_model, default_config
 from ntm_edu.training.device import pick_device
@@ -194,13 +194,19 @@ def load_pretrained(
     Returns:
         a `Pretrained` with the model in eval mode.
     Raises:
-        ValueError: unknown model kind.
+        ValueError: unknown task or model kind.
         FileNotFoundError: no such file; the message lists the files that exist and the
             command that makes the missing one.
         CheckpointError: the file exists but cannot be loaded.
     """
     if model not in MODEL_KINDS:
         raise ValueError(f"model must be one of {', '.join(MODEL_KINDS)}, got {model!r}")
+    if task not in TASKS:
+        hint = ""
+        if task in PRETRAINED_RECIPES:  # a file's name given as the task
+            recipe = PRETRAINED_RECIPES[task]
+            hint = f"; did you mean load_pretrained({recipe['task']!r}, {recipe['model']!r})?"
+        raise ValueError(f"unknown task {task!r}: choose one of {', '.join(TASKS)}{hint}")
     folder = Path(folder) if folder is not None else PRETRAINED_DIR
     name = f"{task}_{model}"
     path = folder / f"{name}.pt"
