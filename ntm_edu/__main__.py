@@ -73,8 +73,12 @@ def cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         optimizer=args.optimizer,
         seed=args.seed,
         probe_every=args.probe_every,
-        guard=False if args.no_guard else None,
+        # A schedule and the guard both set the rate: the schedule, when given, replaces it.
+        guard=False if args.no_guard or args.lr_schedule else None,
+        lr_schedule=args.lr_schedule,
     )
+    if args.lr_schedule and not args.no_guard and settings.get("guard"):
+        print("--lr-schedule: the recipe's collapse guard is off (both would set the rate)")
     if args.resume is not None:
         checkpoint = training.load_checkpoint(args.resume, device=args.device)
         if checkpoint.task_name != args.task:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ntm_edu.tasks import TASKS
 from ntm_edu.training.device import pick_device
+from ntm_edu.training.schedule import check_lr_schedule
 
 __all__ = [
     "EDITIONS",
@@ -63,6 +64,18 @@ def _positive_float(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
     return value
+
+
+def _lr_schedule(text: str) -> list[tuple[int, float]]:
+    """STEP:LR[,STEP:LR...], e.g. 3400:3e-4,8000:1e-4 (see ntm_edu/training/schedule.py)."""
+    try:
+        pairs = [item.split(":") for item in text.split(",")]
+        return check_lr_schedule([(int(step), float(lr)) for step, lr in pairs])
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"expected STEP:LR[,STEP:LR...] with increasing steps, e.g. 3400:3e-4,8000:1e-4; "
+            f"got {text!r} ({error})"
+        ) from None
 
 
 def _device(text: str) -> str:
@@ -140,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-guard",
         action="store_true",
         help="train without the default recipe's collapse guard (ntm_edu/training/guard.py)",
+    )
+    p.add_argument(
+        "--lr-schedule",
+        type=_lr_schedule,
+        metavar="STEP:LR,...",
+        help="lower the rate to LR after STEP steps, e.g. 3400:3e-4,8000:1e-4; "
+        "switches off the collapse guard (both set the rate)",
     )
     p.add_argument(
         "--compile",

@@ -77,6 +77,19 @@ def test_resume_refuses_another_task_or_model(tiny_checkpoint, capsys):
     assert code == 1 and "holds a NTM" in capsys.readouterr().err
 
 
+def test_lr_schedule_lowers_the_rate_and_replaces_the_guard(tmp_path, capsys):
+    out = tmp_path / "scheduled.pt"
+    argv = ["train", "copy", "--steps", "3", "--out", str(out), "--lr-schedule", "2:1e-5", *TINY]
+    assert main(argv) == 0
+    printed = capsys.readouterr()
+    assert "collapse guard is off" in printed.out
+    assert "lr now 1e-05 after step 2" in printed.err
+    checkpoint = load_checkpoint(out)
+    assert checkpoint.history.train_config["lr_schedule"] == [(2, 1e-5)]
+    assert checkpoint.history.train_config["guard"] is None
+    assert checkpoint.optimizer_state["param_groups"][0]["lr"] == 1e-5
+
+
 def test_feedforward_and_lstm_models(tmp_path):
     ff, lstm = tmp_path / "ff.pt", tmp_path / "lstm.pt"
     assert (
@@ -129,6 +142,9 @@ def test_evaluate_default_row(tiny_checkpoint, capsys):
         ["train", "copy", "--model", "gpt"],
         ["train", "copy", "--model", "lstm", "--controller", "feedforward"],
         ["train", "copy", "--device", "toaster"],
+        ["train", "copy", "--lr-schedule", "3e-4"],
+        ["train", "copy", "--lr-schedule", "8000:1e-4,3400:3e-4"],
+        ["train", "copy", "--lr-schedule", "100:-1"],
         ["evaluate"],
         ["evaluate", "x.pt", "--length", "5", "--items", "3"],
         ["evaluate", "x.pt", "--sequences", "0"],
