@@ -21,11 +21,12 @@ SEQUENCES = 250
 SEED = 777  # neither the training stream (seed 0) nor the notebook's held-out set (2014)
 
 # Upper bounds on the mean paired gap model - optimal, in bits per 200-bit sequence.
-# Measured (3,400 steps of 16 sequences each): on the notebook's 1000 sequences NTM +3.8 +-
-# 0.1, LSTM +21.5 +- 0.4; on these 250, NTM +4.0 +- 0.3, LSTM +22.2 +- 0.8. Untrained models
-# (seed 0) score +63.5, so the bounds (measurement + ~4 standard errors) catch a file replaced
-# by a worse or untrained model. The issue's target (NTM within 1 bit) is not reached.
-MAX_GAP = {"ntm": 5.2, "lstm": 25.5}
+# Measured (20,000 steps of 16 sequences, the rate lowered in steps): on the notebook's 1000
+# sequences NTM +1.82 +- 0.09, LSTM +8.70 +- 0.22; on these 250, NTM +2.00 +- 0.18, LSTM
+# +8.57 +- 0.43 (the files of 3,400 steps: NTM +4.0, LSTM +22.2). Untrained models (seed 0)
+# score +63.5, so the bounds (measurement + ~4 standard errors) catch a file replaced by a
+# worse or untrained model. The issue's target (NTM within 1 bit) is not reached.
+MAX_GAP = {"ntm": 2.7, "lstm": 10.3}
 
 
 def _require(name: str) -> None:
@@ -84,14 +85,14 @@ def test_shipped_files_carry_their_recipe_and_curve():
 
 
 def test_ntm_beats_the_lstm_on_the_same_sequences(held_out):
-    """Notebook 09: the NTM is ~18 bits per sequence cheaper than the LSTM (paired)."""
+    """Notebook 09: the NTM is ~7 bits per sequence cheaper than the LSTM (paired)."""
     for kind in ("ntm", "lstm"):
         _require(f"ngrams_{kind}")
     ntm_cost, _ = _gap("ntm", held_out)
     lstm_cost, _ = _gap("lstm", held_out)
     difference = ntm_cost - lstm_cost  # (S,)
-    assert difference.mean() < -12.0  # measured -18.2 +- 0.9
-    assert (difference < 0).float().mean() > 0.8  # cheaper on most sequences (92% of 1000)
+    assert difference.mean() < -4.0  # measured -6.6 +- 0.4
+    assert (difference < 0).float().mean() > 0.7  # cheaper on most sequences (83% of these)
 
 
 def test_ntm_reads_the_records_of_earlier_occurrences(held_out):
