@@ -93,8 +93,11 @@ ntm_edu.show_source(ntm_edu.train_step)
 # sequence (the copy is about learnt: 0.1-0.2 wrong bits) it lowers the rate to a tenth, to
 # polish rather than shake. With it the copy recipe reached fewer than 0.1 wrong bits per
 # sequence, and stayed there, on 8 seeds of 8 (`benchmarks/README.md`). Every restore stays
-# visible: the learning curve keeps it. The **probe recorder** stores, every few steps, the model's
-# outputs and weightings on one fixed probe batch: the *snapshots* we scrub through below.
+# visible: the learning curve keeps it. A fixed **learning-rate schedule**
+# (`lr_schedule=[(step, lr), ...]`: the rate drops after each step listed) is the plainer
+# alternative; the N-gram recipe uses one. The **probe recorder** stores, every few steps,
+# the model's outputs and weightings on one fixed probe batch: the *snapshots* we scrub
+# through below.
 # A **length curriculum** (`ntm_edu.Curriculum`: start with sequences of length 1-2, allow
 # one more each time the error drops) is available too, but the shipped models do without:
 # on copy it hurt, because on sequences of one or two vectors the LSTM controller memorises
