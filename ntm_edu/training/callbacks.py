@@ -20,6 +20,7 @@ Taught in `notebooks/05_training_copy`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -39,6 +40,7 @@ __all__ = [
     "FunctionCallback",
     "ProbeRecorder",
     "TrainContext",
+    "announce",
     "as_callback",
     "as_curriculum",
 ]
@@ -103,6 +105,14 @@ class FunctionCallback(Callback):
 
     def on_step_end(self, ctx: TrainContext) -> None:
         self.function(ctx)
+
+
+def announce(line: str, log: Callable[[str], Any] | None = None) -> None:
+    """A callback's one-line message: to `log` if given, else to stderr (beside the bar)."""
+    if log is None:
+        print(line, file=sys.stderr, flush=True)
+    else:
+        log(line)
 
 
 def as_callback(hook: Callback | Callable[[TrainContext], Any]) -> Callback:

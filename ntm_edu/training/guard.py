@@ -24,12 +24,12 @@ Taught in `notebooks/05_training_copy`.
 from __future__ import annotations
 
 import copy
-import sys
 from collections.abc import Callable
 from typing import Any
 
-from ntm_edu.training.callbacks import Callback, TrainContext
+from ntm_edu.training.callbacks import Callback, TrainContext, announce
 from ntm_edu.training.evaluation import evaluate
+from ntm_edu.training.step import set_learning_rate
 
 __all__ = ["CollapseGuard"]
 
@@ -100,8 +100,7 @@ class CollapseGuard(Callback):
         if saved:
             self.restores = list(saved.get("restores", []))
             self.settled_at = saved.get("settled_at")
-            for group in ctx.optimizer.param_groups:
-                group["lr"] = saved["lr"]
+            set_learning_rate(ctx.optimizer, saved["lr"])
 
     def on_step_end(self, ctx: TrainContext) -> None:
         if ctx.step % self.every:
@@ -131,8 +130,7 @@ class CollapseGuard(Callback):
             lr = ctx.optimizer.param_groups[0]["lr"] * self.factor
             ctx.model.load_state_dict(self.best_state["model"])
             ctx.optimizer.load_state_dict(self.best_state["optimizer"])
-            for group in ctx.optimizer.param_groups:
-                group["lr"] = lr
+            set_learning_rate(ctx.optimizer, lr)
             self.restores.append(ctx.step)
             self._note(ctx)
             self._say(
@@ -150,7 +148,4 @@ class CollapseGuard(Callback):
         )
 
     def _say(self, line: str) -> None:
-        if self.log is None:
-            print(line, file=sys.stderr, flush=True)
-        else:
-            self.log(line)
+        announce(line, self.log)

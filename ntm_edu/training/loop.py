@@ -48,7 +48,13 @@ from ntm_edu.training.interrupts import StopOnSignal, TrainingInterrupted
 from ntm_edu.training.saving import CheckpointSaver
 from ntm_edu.training.schedule import LearningRateSchedule, check_lr_schedule
 from ntm_edu.training.settings import check_settings, resolve_settings
-from ntm_edu.training.step import NonFiniteStep, TrainingDiverged, make_optimizer, train_step
+from ntm_edu.training.step import (
+    NonFiniteStep,
+    TrainingDiverged,
+    make_optimizer,
+    set_learning_rate,
+    train_step,
+)
 
 __all__ = ["train"]
 
@@ -144,6 +150,7 @@ def train(
             probe_overrides=probe_overrides,
             curriculum=curriculum,
             guard=guard,
+            # A list of (step, lr) from here on (any iterable may be given, even a generator).
             lr_schedule=None if lr_schedule is None else check_lr_schedule(lr_schedule),
         ),
     )
@@ -296,8 +303,7 @@ def _optimizer(
     previous = history.train_config.get("optimizer")
     if history.optimizer_state is not None and previous == settings["optimizer"]:
         opt.load_state_dict(history.optimizer_state)
-        for group in opt.param_groups:  # an explicit new lr wins over the saved one
-            group["lr"] = settings["lr"]
+        set_learning_rate(opt, settings["lr"])  # an explicit new lr wins over the saved one
     return opt
 
 

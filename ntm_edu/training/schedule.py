@@ -13,11 +13,11 @@ one wins would depend on their order.
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ntm_edu.training.callbacks import Callback, TrainContext
+from ntm_edu.training.callbacks import Callback, TrainContext, announce
+from ntm_edu.training.step import set_learning_rate
 
 __all__ = ["LearningRateSchedule", "check_lr_schedule"]
 
@@ -62,19 +62,12 @@ class LearningRateSchedule(Callback):
 
     def on_train_begin(self, ctx: TrainContext) -> None:
         # A resumed run: the optimizer was rebuilt with the run's base rate.
-        self._set(ctx, self.rate_after(ctx.step))
+        lr = self.rate_after(ctx.step)
+        if lr is not None:
+            set_learning_rate(ctx.optimizer, lr)
 
     def on_step_end(self, ctx: TrainContext) -> None:
         if ctx.step in self.schedule:
-            self._set(ctx, self.schedule[ctx.step])
-            line = f"lr schedule: lr now {self.schedule[ctx.step]:.3g} after step {ctx.step}"
-            if self.log is None:
-                print(line, file=sys.stderr, flush=True)
-            else:
-                self.log(line)
-
-    @staticmethod
-    def _set(ctx: TrainContext, lr: float | None) -> None:
-        if lr is not None:
-            for group in ctx.optimizer.param_groups:
-                group["lr"] = lr
+            set_learning_rate(ctx.optimizer, self.schedule[ctx.step])
+            announce(f"lr schedule: lr now {self.schedule[ctx.step]:.3g} after step {ctx.step}",
+                     self.log)  # fmt: skip

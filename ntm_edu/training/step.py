@@ -27,6 +27,7 @@ __all__ = [
     "TrainingDiverged",
     "first_nonfinite_grad",
     "make_optimizer",
+    "set_learning_rate",
     "train_step",
 ]
 
@@ -119,6 +120,12 @@ def make_optimizer(name: str, params: Iterable[nn.Parameter], lr: float) -> torc
     if key == "rmsprop":
         return torch.optim.RMSprop(params, lr=lr, alpha=0.95, momentum=0.9, centered=True, eps=1e-4)
     raise ValueError(f"optimizer must be 'adam' or 'rmsprop', got {name!r}")
+
+
+def set_learning_rate(optimizer: torch.optim.Optimizer, lr: float) -> None:
+    """Use `lr` from the next step on, in every parameter group."""
+    for group in optimizer.param_groups:
+        group["lr"] = lr
 
 
 def first_nonfinite_grad(model: nn.Module) -> str | None:
