@@ -63,6 +63,24 @@ def resume_to(path: Path, steps: int):
     return checkpoint.model
 
 
+@pytest.fixture(autouse=True)
+def sigint_as_in_a_terminal():
+    """These tests press Ctrl-C as in a terminal. A shell starts background jobs with SIGINT
+    ignored, which the code keeps ignored on purpose (interrupts.py), so a test run launched
+    as `... &` would see no signal at all: give SIGINT Python's usual handler here."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    if previous is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _sigint_by_default() -> None:
+    """Child processes start with SIGINT at its default, as a terminal's foreground job."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def sigterm_raises():
     """SIGTERM raises (as under the CLI) instead of ending pytest, whatever the code does."""
@@ -208,6 +226,7 @@ def test_signal_while_starting_up(tmp_path, signum):
         cli("train", "copy", "--steps", "500", "--out", str(out), *TINY),
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_sigint_by_default,
     )
     time.sleep(0.4)  # after the interpreter's own start, while torch is being imported
     process.send_signal(signum)
@@ -253,6 +272,7 @@ def test_signal_while_training_then_resume_is_identical(tmp_path, signum, refere
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_sigint_by_default,
     )
     wait_for(out, process)
     process.send_signal(signum)
