@@ -24,6 +24,29 @@ def test_fit_line_recovers_a_line_and_r2():
         fit_line([1.0], [2.0])
 
 
+def test_fit_line_can_leave_out_stray_points():
+    x = np.linspace(-1, 1, 20)
+    y = 12 * x + 110
+    y[6] = 22.0  # one write sent to a location of its own
+    assert fit_line(x, y)[2] < 0.5  # it decides R^2 for all 20
+    slope, intercept, r2 = fit_line(x, y, drop_worst=1)
+    assert (slope, intercept, r2) == pytest.approx((12, 110, 1))
+    assert fit_line(x, 3 * x, drop_worst=2)[2] == pytest.approx(1)
+    with pytest.raises(ValueError, match="drop_worst"):
+        fit_line(x, y, drop_worst=19)
+
+
+def test_write_vs_priority_draws_the_left_out_writes_hollow():
+    p = np.linspace(-1, 1, 8)
+    where = 10 - 4 * p
+    where[3] = 40.0
+    figure = write_vs_priority_figure(p, where, drop_worst=1)
+    texts = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert texts[1] == "left out of the fit" and "$R^2$ = 1.00" in texts[2]
+    filled, hollow = figure.axes[0].collections[:2]
+    assert len(filled.get_offsets()) == 7 and hollow.get_offsets()[0][1] == 40.0
+
+
 def test_write_vs_priority_reports_the_fit():
     p = np.linspace(-1, 1, 8)
     figure = write_vs_priority_figure(p, 10 - 4 * p, read_locations=np.arange(4.0), highlight=1)

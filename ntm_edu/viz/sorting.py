@@ -22,20 +22,41 @@ from ntm_edu.viz.base import MODEL_COLORS, heatmap, new_figure
 __all__ = ["fit_line", "sort_episode_figure", "write_vs_priority_figure"]
 
 
-def fit_line(x: Any, y: Any) -> tuple[float, float, float]:
+def fit_line(x: Any, y: Any, drop_worst: int = 0) -> tuple[float, float, float]:
     """Least-squares line y = slope * x + intercept and its coefficient of determination.
 
+    Args:
+        x, y: [n] the points.
+        drop_worst: leave out this many points before the final fit, one at a time the one
+            farthest from the current line. A single stray point (a write sent to a
+            location of its own) otherwise decides R^2 for the other 19.
     Returns:
-        (slope, intercept, r2); r2 = 1 - residual sum of squares / total sum of squares.
+        (slope, intercept, r2) of the points kept; r2 = 1 - residual sum of squares / total
+        sum of squares.
     """
+    slope, intercept, r2, _ = _fit_line_keeping(x, y, drop_worst)
+    return slope, intercept, r2
+
+
+def _fit_line_keeping(x: Any, y: Any, drop_worst: int) -> tuple[float, float, float, np.ndarray]:
+    """`fit_line`, and the [n] bool mask of the points it kept."""
     x, y = np.asarray(x, float).ravel(), np.asarray(y, float).ravel()
     if x.shape != y.shape or x.size < 2:
         raise ValueError(f"fit_line needs two equal-length arrays of >= 2 points, got {x.size}")
+    if not 0 <= drop_worst <= x.size - 2:
+        raise ValueError(
+            f"drop_worst must be in [0, {x.size - 2}] for {x.size} points, got {drop_worst}"
+        )
+    keep = np.ones(x.size, bool)
     slope, intercept = np.polyfit(x, y, 1)
-    residual = y - (slope * x + intercept)
-    total = ((y - y.mean()) ** 2).sum()
+    for _ in range(drop_worst):
+        distance = np.where(keep, np.abs(y - (slope * x + intercept)), -1.0)
+        keep[distance.argmax()] = False
+        slope, intercept = np.polyfit(x[keep], y[keep], 1)
+    residual = y[keep] - (slope * x[keep] + intercept)
+    total = ((y[keep] - y[keep].mean()) ** 2).sum()
     r2 = 1.0 - float((residual**2).sum() / total) if total > 0 else 0.0
-    return float(slope), float(intercept), r2
+    return float(slope), float(intercept), r2, keep
 
 
 def write_vs_priority_figure(
@@ -44,6 +65,7 @@ def write_vs_priority_figure(
     read_locations: Any | None = None,
     *,
     highlight: int | None = None,
+    drop_worst: int = 0,
     title: str = "",
     location_label: str = "write location",
 ) -> Figure:
@@ -55,6 +77,7 @@ def write_vs_priority_figure(
         read_locations: [m] where each output step read (same measure), drawn on the right.
         highlight: index of an output step to mark (its read location, and the input with
             that rank on the left); None marks nothing.
+        drop_worst: writes left out of the line fit (`fit_line`), drawn hollow.
         title: figure title.
         location_label: y-axis label of both panels.
     Returns:
@@ -67,12 +90,15 @@ def write_vs_priority_figure(
             f"priorities and write_locations must be equal [n], got {priorities.shape} "
             f"and {locations.shape}"
         )
-    slope, intercept, r2 = fit_line(priorities, locations)
+    slope, intercept, r2, kept = _fit_line_keeping(priorities, locations, drop_worst)
     panels = 1 if read_locations is None else 2
     figure = new_figure(4.2 * panels, 3.2)
     axes = figure.subplots(1, panels, squeeze=False)[0]
     ax = axes[0]
-    ax.scatter(priorities, locations, s=18, color=MODEL_COLORS["NTM"], label="writes")
+    ax.scatter(priorities[kept], locations[kept], s=18, color=MODEL_COLORS["NTM"], label="writes")
+    if not kept.all():
+        ax.scatter(priorities[~kept], locations[~kept], s=18, facecolors="none",
+                   edgecolors=MODEL_COLORS["NTM"], label="left out of the fit")  # fmt: skip
     grid = np.linspace(-1, 1, 2)
     ax.plot(grid, slope * grid + intercept, "--", color="0.4",
             label=f"fit: {slope:.1f} p + {intercept:.1f}, $R^2$ = {r2:.2f}")  # fmt: skip
