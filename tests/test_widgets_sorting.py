@@ -38,3 +38,16 @@ def test_sort_explorer_moves_only_its_rings():
         assert explorer.plot is plot
         fresh = figure_to_png(explorer.render_function(**explorer.values))
         assert differing(explorer.image.value, fresh) * 3 < differing(explorer.image.value, before)
+
+
+def test_sort_explorer_with_writes_left_out_moves_the_ring_not_the_hollow_points():
+    p = np.linspace(1, -1, 8)
+    where = 3 * p + 10
+    where[2] = 40.0
+    explorer = sort_explorer(p, where, np.arange(6.0) + 4, drop_worst=1)
+    hollow = explorer.plot.figure.axes[0].collections[1]
+    assert hollow.get_offsets()[0][1] == 40.0
+    explorer.controls["output_step"].value = 4
+    ring = explorer.plot._tracked[0]
+    assert ring is not hollow and hollow.get_offsets()[0][1] == 40.0
+    assert tuple(ring.get_offsets()[0]) == (p[4], where[4])

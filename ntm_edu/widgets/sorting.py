@@ -26,6 +26,7 @@ def sort_explorer(
     priorities: Any,
     write_locations: Any,
     read_locations: Any,
+    drop_worst: int = 0,
     title: str = "Priority sort: where each vector was written, and the read order",
 ) -> SortExplorer:
     """A slider over output steps j: marks the j-th highest priority and where step j read.
@@ -34,6 +35,7 @@ def sort_explorer(
         priorities: [n] priorities of one episode's inputs.
         write_locations: [n] location each input was written to.
         read_locations: [m] location each output step read.
+        drop_worst: writes left out of the line fit (`ntm_edu.viz.fit_line`), drawn hollow.
         title: caption and stable repr.
     """
     priorities = np.asarray(priorities, float)
@@ -45,15 +47,16 @@ def sort_explorer(
         )
     }
 
-    return SortExplorer(priorities, write_locations, read_locations, controls, title)
+    return SortExplorer(priorities, write_locations, read_locations, drop_worst, controls, title)
 
 
 class SortExplorer(PlotExplorer):
     """Output steps of a priority-sort episode: the figure is drawn once and a move only
     moves the two highlight rings. Built by `sort_explorer`."""
 
-    def __init__(self, priorities, write_locations, read_locations, controls, title):
+    def __init__(self, priorities, write_locations, read_locations, drop_worst, controls, title):
         self.arrays = (priorities, write_locations, read_locations)
+        self.drop_worst = drop_worst
         self.order = np.argsort(-priorities)
         self._init_explorer(controls, title)
 
@@ -61,11 +64,13 @@ class SortExplorer(PlotExplorer):
         return {"output_step": int(output_step)}
 
     def _static(self, state: dict[str, Any]) -> Figure:
-        return write_vs_priority_figure(*self.arrays, highlight=state["output_step"])
+        return write_vs_priority_figure(
+            *self.arrays, highlight=state["output_step"], drop_worst=self.drop_worst
+        )
 
     def _make_plot(self, key: Any, dpi: float | None) -> LiveFigure:
         figure = self._static({"output_step": 0})
-        rings = [figure.axes[0].collections[1], figure.axes[1].collections[0]]
+        rings = [figure.axes[0].collections[-1], figure.axes[1].collections[0]]  # drawn last
         return LiveFigure(figure, rings, dpi)
 
     def _show(self, plot: LiveFigure, state: dict[str, Any]) -> None:
