@@ -52,17 +52,17 @@ def _bits(run, sequences: int = 200, seed: int = 99, **overrides) -> float:
 
 # (task, model) -> upper bound on bit errors per sequence on the training distribution.
 # Measured when the files were made (notebooks 07, 08, 10; ntm_edu/pretrained/README.md).
-# Repeat copy and associative recall: the issue's targets. Priority sort: a third of the
-# paper's sequences; the issue asks for the NTM clearly below the LSTM (see the tests below),
-# not for a number.
+# Repeat copy and associative recall: the issue's targets. Priority sort: the paper's 1M
+# sequences; the NTM is clearly below the LSTM (see the tests below) but not yet at the
+# paper's ~20 bits per sequence.
 TRAINING_BOUNDS = {
     ("associative_recall", "ntm"): 0.1,  # measured 0.000; the issue's target is < 0.1
     ("associative_recall", "ntm_ff"): 0.1,  # measured 0.000
     ("associative_recall", "lstm"): 7.0,  # measured 4.74 (of 18 bits)
     ("repeat_copy", "ntm"): 0.5,  # measured 0.003 over the 100 (length, repeats) pairs
     ("repeat_copy", "lstm"): 32.0,  # measured 26.0
-    ("priority_sort", "ntm"): 24.0,  # measured 20.6 (of 128 bits)
-    ("priority_sort", "lstm"): 44.0,  # measured 39.7
+    ("priority_sort", "ntm"): 19.5,  # measured 16.2 (of 128 bits; 20.6 at 320,000 sequences)
+    ("priority_sort", "lstm"): 38.5,  # measured 34.5 (39.7 at 320,000 sequences)
 }
 
 
@@ -119,6 +119,18 @@ def test_files_are_small_and_carry_their_history():
     assert len(run.history.snapshots) > 0
 
 
+def test_every_shipped_file_was_made_by_its_recipe_row():
+    """A recipe edited without retraining (or a file copied in from an older recipe) would
+    make `pretrained` promise a file it does not make."""
+    from ntm_edu.training import PRETRAINED_RECIPES
+
+    for path in sorted(PRETRAINED_DIR.glob("*.pt")):
+        row = PRETRAINED_RECIPES[path.stem]
+        run = _load(row["task"], row["model"])
+        assert run.recipe == row, path.name
+        assert run.history.step == row["steps"], path.name
+
+
 def test_associative_recall_ntm_generalises_to_longer_lists():
     """Notebook 08: near-perfect up to 20 items (trained on 2-6)."""
     run = _load("associative_recall", "ntm")
@@ -147,27 +159,40 @@ def test_associative_recall_ntm_beats_the_lstm_everywhere():
 
 
 def test_priority_sort_ntm_is_clearly_below_the_lstm():
-    """Notebook 10: after 320,000 sequences each, the NTM costs ~64 bits, the LSTM ~103."""
+    """Notebook 10: after the paper's 1M sequences each, the NTM costs ~51 bits, the LSTM ~92
+    (at 320,000 sequences: 64 and 103). The paper: ~18-20 and ~58."""
     ntm, lstm = _load("priority_sort", "ntm"), _load("priority_sort", "lstm")
     ntm_bits, lstm_bits = _bits(ntm), _bits(lstm)
-    assert ntm_bits < 70.0  # measured 64.0 (chance 128)
-    assert ntm_bits < lstm_bits - 25.0  # measured 64.0 against 102.7
+    assert ntm_bits < 56.0  # measured 51.4 (chance 128)
+    assert ntm_bits < lstm_bits - 30.0  # measured 51.4 against 92.1
 
 
 def test_priority_sort_ntm_writes_at_a_location_linear_in_the_priority():
-    """Notebook 10 (the paper's Fig. 17): one write head's location is a line in the priority."""
+    """Notebook 10 (the paper's Fig. 17): one write head's location is a line in the priority
+    (leaving out the two writes farthest from it, as the notebook does), and a read head visits
+    those locations in order of decreasing priority: at output step j, the location where the
+    j-th highest priority was written. Counted in distinct locations, since an untrained model
+    that writes and reads one location all the time would "hit" at every step."""
     from ntm_edu import inspection, viz
 
     run = _load("priority_sort", "ntm")
     size = run.model.config["memory_locations"]
-    best = []
-    for seed in range(5):
+    best, hits = [], []
+    for seed in range(10):
         episode = inspection.episode_arrays(run.model, run.task, seed=seed, head=None)
         priorities = np.asarray(episode["info"]["priorities"])
-        fits = []
+        reads = episode["read_heads"][np.flatnonzero(episode["mask"])].argmax(-1)  # (16, R)
+        fits, visits = [], []
         for head in range(episode["write_heads"].shape[1]):
             where = episode["write_heads"][:20, head].argmax(-1)  # (20,) peak location per input
-            where = (where - np.median(where) + size / 2) % size - size / 2  # unwrap the circle
-            fits.append(viz.fit_line(priorities, where)[2])
+            unwrapped = (where - np.median(where) + size / 2) % size - size / 2  # no wrap
+            fits.append(viz.fit_line(priorities, unwrapped, drop_worst=2)[2])
+            expected = where[np.argsort(-priorities)[:16]]  # (16,) where the j-th highest went
+            visits += [
+                len({int(e) for e, r in zip(expected, reads[:, read], strict=True) if e == r})
+                for read in range(reads.shape[1])
+            ]
         best.append(max(fits))
-    assert min(best) > 0.9  # measured R^2 0.97-0.99 on seeds 0-9
+        hits.append(max(visits))
+    assert sum(r2 > 0.9 for r2 in best) >= 8  # measured 9 of 10 (R^2 0.96-1.00; one 0.26)
+    assert min(hits) >= 6, hits  # distinct, of 16 output steps; measured 8-13 (untrained: 1)
