@@ -196,6 +196,52 @@ def test_memory_init(memory_init, learned):
         assert model.initial_memory.std() > 0
 
 
+class TestWithMemoryLocations:
+    @pytest.mark.parametrize("memory_init", ["constant", "random", "learned"])
+    def test_same_size_is_the_same_model(self, memory_init):
+        model = make_ntm(memory_init=memory_init)
+        twin = model.with_memory_locations(SMALL["memory_locations"])
+        x = random_inputs()
+        assert torch.allclose(twin(x), model(x), atol=1e-6)
+
+    def test_more_rows_keep_the_weights_and_the_start(self):
+        model = make_ntm(memory_init="learned")
+        before = {k: v.clone() for k, v in model.state_dict().items()}
+        bigger = model.with_memory_locations(30)
+        assert bigger.config == {**model.config, "memory_locations": 30}
+        N = SMALL["memory_locations"]
+        for name, value in model.state_dict().items():
+            assert torch.equal(value, before[name]), name  # the original is untouched
+            if "initial" not in name:
+                assert torch.equal(bigger.state_dict()[name], value), name
+        start = bigger.initial_state(2)
+        assert torch.allclose(start.write_weights[..., :N], model.initial_state(2).write_weights)
+        assert float(start.write_weights[..., N:].detach().max()) == 0.0  # no head starts on a new row
+        new_rows = bigger.initial_memory[N:]
+        assert torch.allclose(new_rows, model.initial_memory.mean(0).expand_as(new_rows))
+        assert bigger(random_inputs()).shape == (B, T, O)
+        assert bigger.initial_memory.data_ptr() != model.initial_memory.data_ptr()
+
+    def test_constant_memory_stays_constant_and_rows_can_be_dropped(self):
+        model = make_ntm()
+        assert torch.all(model.with_memory_locations(20).initial_memory == 1e-6)
+        smaller = model.with_memory_locations(5)
+        assert smaller.initial_read_logits.shape == (SMALL["read_heads"], 5)
+        assert smaller(random_inputs()).shape == (B, T, O)
+
+    def test_leaves_the_global_rng_alone_and_checks_the_size(self):
+        model = make_ntm()
+        torch.manual_seed(3)
+        model.with_memory_locations(40)
+        after = torch.rand(1)
+        torch.manual_seed(3)
+        assert torch.equal(torch.rand(1), after)
+        with pytest.raises(ValueError, match="memory_locations"):
+            model.with_memory_locations(0)
+        with pytest.raises(ValueError, match="shift_range"):
+            model.with_memory_locations(2)  # shifts -1..1 need 3 rows
+
+
 def test_head_parameter_clipping():
     model = make_ntm(clip_head_params=0.5)
     with torch.no_grad():

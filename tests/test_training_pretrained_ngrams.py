@@ -25,7 +25,8 @@ SEED = 777  # neither the training stream (seed 0) nor the notebook's held-out s
 # sequences NTM +1.82 +- 0.09, LSTM +8.70 +- 0.22; on these 250, NTM +2.00 +- 0.18, LSTM
 # +8.57 +- 0.43 (the files of 3,400 steps: NTM +4.0, LSTM +22.2). Untrained models (seed 0)
 # score +63.5, so the bounds (measurement + ~4 standard errors) catch a file replaced by a
-# worse or untrained model. The issue's target (NTM within 1 bit) is not reached.
+# worse or untrained model. The issue's target (NTM within 1 bit) is reached by the same
+# network with a memory of 256 locations (the test below), not with its own 128.
 MAX_GAP = {"ntm": 2.7, "lstm": 10.3}
 
 
@@ -82,6 +83,30 @@ def test_shipped_files_carry_their_recipe_and_curve():
         curve = run.history.curve()
         assert curve.bits_per_sequence[-1] < curve.bits_per_sequence[0]  # it learned
         assert run.history.snapshots, "probe snapshots for the notebook's widgets"
+
+
+def test_a_memory_as_long_as_the_sequence_brings_the_ntm_within_a_bit():
+    """Notebook 09: the NTM, trained with 128 locations, writes one record a step; after step
+    128 the log wraps and the oldest records are lost. Run with 256 locations (no weight
+    changed) it is within 1 bit of the optimum on the notebook's 1000 held-out sequences,
+    the issue's target; with 64 it is far worse. No sampling noise to allow for here: the
+    sequences are fixed, so the bounds are the measurements plus float slack."""
+    _require("ngrams_ntm")
+    from ntm_edu.tasks import make_task
+
+    batch = make_task("ngrams").sample(1000, torch.Generator().manual_seed(2014))
+    bits = batch.targets[..., 0]  # (S, T)
+    optimal = ngram_cost_bits(optimal_probabilities(bits), bits)  # (S,)
+    model = load_pretrained("ngrams", "ntm").model
+
+    def gap(locations: int) -> float:
+        resized = model.with_memory_locations(locations).eval()
+        with torch.inference_mode():
+            p = torch.cat([torch.sigmoid(resized(x))[..., 0] for x in batch.inputs.split(250)])
+        return float((ngram_cost_bits(p, bits) - optimal).mean())
+
+    assert gap(256) < 1.0  # measured +0.963 (+- 0.055); with its own 128: +1.82
+    assert gap(64) > 5.0  # measured +8.64: the log wraps three times
 
 
 def test_ntm_beats_the_lstm_on_the_same_sequences(held_out):

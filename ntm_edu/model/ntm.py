@@ -201,6 +201,43 @@ class NTM(nn.Module):
         """The constructor arguments as plain values: `NTM(**model.config)` rebuilds it."""
         return dict(self._config)
 
+    def with_memory_locations(self, memory_locations: int) -> NTM:
+        """The same trained NTM with a memory of `memory_locations` rows, as a new module.
+
+        Nothing the controller or the heads compute has N in its shape: keys and reads are M
+        wide, shifts 2R + 1. Only the episode's bias values do, so those are what change:
+
+        - initial memory: rows kept up to the new N. New rows of a learned memory get the
+          mean of its learned rows (no row the heads have learned to find by content is
+          copied); a constant or random memory gets its usual values there.
+        - initial weightings: unchanged on the kept locations; the new ones get no weight
+          (a logit of -1e4), so every head starts where it did.
+
+        The original is not changed (the copy holds its own tensors). Notebook 09 gives the
+        N-gram NTM, trained with 128 rows, a memory that holds a whole sequence.
+
+        Raises:
+            ValueError: `memory_locations` < 1, or too few for the 2R + 1 shifts.
+        """
+        config = {**self._config, "memory_locations": memory_locations}
+        with torch.random.fork_rng(devices=[]):  # the throwaway init leaves the RNG alone
+            bigger = NTM(**config)  # checks the new size
+        N_old, N_new = self._config["memory_locations"], bigger._config["memory_locations"]
+        keep = min(N_old, N_new)
+        state = {k: v.detach().clone() for k, v in self.state_dict().items()}
+        memory = bigger.initial_memory.detach().clone()  # [N_new, M], the init's own values
+        memory[:keep] = state["initial_memory"][:keep]
+        if isinstance(self.initial_memory, nn.Parameter) and N_new > N_old:
+            memory[N_old:] = state["initial_memory"].mean(0)  # the average learned row
+        state["initial_memory"] = memory
+        for name in ("initial_read_logits", "initial_write_logits"):
+            logits = torch.full((state[name].shape[0], N_new), -1e4)  # [H, N_new]
+            logits[:, :keep] = state[name][:, :keep]
+            state[name] = logits
+        bigger.load_state_dict(state)
+        reference = self.initial_reads
+        return bigger.to(device=reference.device, dtype=reference.dtype).train(self.training)
+
     def initial_state(self, batch_size: int) -> NTMState:
         """The state at the start of an episode: the learned / constant bias values."""
         B = batch_size
