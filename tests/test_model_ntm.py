@@ -216,7 +216,7 @@ class TestWithMemoryLocations:
                 assert torch.equal(bigger.state_dict()[name], value), name
         start = bigger.initial_state(2)
         assert torch.allclose(start.write_weights[..., :N], model.initial_state(2).write_weights)
-        assert float(start.write_weights[..., N:].detach().max()) == 0.0  # no head starts on a new row
+        assert float(start.write_weights[..., N:].detach().max()) == 0.0  # none start on a new row
         new_rows = bigger.initial_memory[N:]
         assert torch.allclose(new_rows, model.initial_memory.mean(0).expand_as(new_rows))
         assert bigger(random_inputs()).shape == (B, T, O)
