@@ -23,8 +23,40 @@ from ntm_edu.student import write_student_copies
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
+def keep_cell_ids(notebook: nbformat.NotebookNode, previous_path: Path) -> None:
+    """Give each cell the id it had in the previous .ipynb, so that a diff shows what changed.
+
+    jupytext makes new random ids on every read. A cell keeps its old id if its source is
+    unchanged, else the id of the old cell at the same position and of the same type; ids
+    stay unique.
+    """
+    if not previous_path.exists():
+        return
+    old_cells = nbformat.read(previous_path, as_version=4).cells
+    by_source: dict[tuple[str, str], list[str]] = {}
+    for cell in old_cells:
+        by_source.setdefault((cell.cell_type, cell.source), []).append(cell.id)
+    used: set[str] = set()
+    unmatched = []
+    for index, cell in enumerate(notebook.cells):
+        ids = [i for i in by_source.get((cell.cell_type, cell.source), []) if i not in used]
+        if ids:
+            cell.id = ids[0]
+            used.add(cell.id)
+        else:
+            unmatched.append(index)
+    for index in unmatched:  # an edited cell: the old id at its position, if free
+        cell = notebook.cells[index]
+        if index < len(old_cells):
+            old = old_cells[index]
+            if old.cell_type == cell.cell_type and old.id not in used:
+                cell.id = old.id
+        used.add(cell.id)
+
+
 def sync(py_path: Path, timeout: int = 900) -> float:
     notebook = jupytext.read(py_path)
+    keep_cell_ids(notebook, py_path.with_suffix(".ipynb"))
     notebook.metadata["kernelspec"] = {
         "display_name": "Python 3 (ipykernel)",
         "language": "python",

@@ -129,10 +129,11 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
                         steps=20000, batch_size=16, lr=1e-3, seed=0, probe_every=250,
                         lr_schedule=[(3400, 3e-4), (8000, 1e-4), (14000, 3e-5)],
                         max_snapshots=7),
-    # Priority sort, Figs. 16-18: the paper's 5 heads on a 200-unit controller cost 1.0 s a
-    # step here (measured, eager); 2 heads on 100 units cost 0.1 s compiled. 5 read and 5 write
-    # heads on 100 units (0.18 s) were worse at step 10,000 (82.5 bits against 62.8; their
-    # cost jumped about at 1e-3), so 2 + 2 it is.
+    # Priority sort, Figs. 16-18: compiled steps of 32, timed side by side: 5 read and 5 write
+    # heads on a 200-unit controller (near the paper's 5 heads on 2 x 100) cost 2.3x a step
+    # of 2 + 2 heads on 100 units, 5 + 5 on 100 units 1.6x (alone: 0.10 s for 2 + 2). And
+    # 5 + 5 on 100 units learned more slowly: 82.5 bits at step 10,000 against 62.8 (same seed
+    # and schedule; their cost jumped about at 1e-3). So 2 + 2 it is.
     # Learned initial memory (see N-grams): writing "at a location given by the priority" needs
     # locations a key can tell apart. The cost leaves its plateau (~121 bits) near step 2,200.
     # 31,250 steps of 32 = the paper's 1M sequences (48 min of one core, compiled), the rate
