@@ -196,3 +196,24 @@ def test_priority_sort_ntm_writes_at_a_location_linear_in_the_priority():
         hits.append(max(visits))
     assert sum(r2 > 0.9 for r2 in best) >= 8  # measured 9 of 10 (R^2 0.96-1.00; one 0.26)
     assert min(hits) >= 6, hits  # distinct, of 16 output steps; measured 8-13 (untrained: 1)
+
+
+def test_priority_sort_ntm_errs_where_two_priorities_are_close():
+    """Notebook 10: the NTM's wrong bits are collisions. Its line puts ~12 locations per unit
+    of priority, so a vector whose priority lies within ~0.08 of another's shares its
+    location; one farther from every other comes out (almost) right. The LSTM errs at every
+    gap."""
+    from ntm_edu import inspection, viz
+
+    edges = [0, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32]
+    means = {}
+    for model in ("ntm", "lstm"):
+        run = _load("priority_sort", model)
+        batch = run.task.sample(200, generator=torch.Generator().manual_seed(99))
+        wrong = (inspection.run(run.model, batch.inputs) > 0).float() != batch.targets
+        per_vector = wrong[batch.mask].reshape(200, 16, -1).sum(-1)  # (200, 16) wrong bits
+        means[model] = viz.errors_by_priority_gap(batch.info["priorities"], per_vector, edges)[0]
+    ntm, lstm = means["ntm"], means["lstm"]
+    assert ntm[0] > 1.5 and ntm[-1] < 0.3, ntm  # measured 2.18 and 0.00 (gap 0.16-0.32: 0.00)
+    assert np.all(np.diff(ntm) < 0.05), ntm  # falls with the gap: 2.18 1.69 1.15 0.55 0.12 0.00
+    assert lstm[-1] > 1.0, lstm  # measured 1.40 at gaps 0.16-0.32 (2.74 below 0.01)

@@ -8,6 +8,8 @@ import torch
 
 from ntm_edu.tasks import PrioritySortTask
 from ntm_edu.viz import (
+    cost_by_setting_figure,
+    errors_by_priority_gap,
     fit_line,
     sort_episode_figure,
     write_vs_priority_figure,
@@ -34,6 +36,36 @@ def test_fit_line_can_leave_out_stray_points():
     assert fit_line(x, 3 * x, drop_worst=2)[2] == pytest.approx(1)
     with pytest.raises(ValueError, match="drop_worst"):
         fit_line(x, y, drop_worst=19)
+
+
+def test_errors_by_priority_gap_bins_each_output_by_its_nearest_other_priority():
+    # Ranked 0.9, 0.5, 0.48, -0.2, -0.9: nearest-other gaps 0.4, 0.02, 0.02, 0.68, 0.7.
+    priorities = np.array([[0.5, -0.2, 0.9, 0.48, -0.9]])
+    bit_errors = np.array([[1.0, 3.0, 5.0, 7.0]])  # outputs in rank order: 0.9, 0.5, 0.48, -0.2
+    mean, count = errors_by_priority_gap(priorities, bit_errors, [0, 0.1, 0.5, 1.0])
+    assert count.tolist() == [2, 1, 1]  # the two close ones; 0.9 (gap 0.4); -0.2 (gap 0.68)
+    assert mean.tolist() == pytest.approx([4.0, 1.0, 7.0])
+    # An empty bin is nan, not 0; a gap outside the edges is left out.
+    mean, count = errors_by_priority_gap(priorities, bit_errors, [0, 0.01, 0.1])
+    assert count.tolist() == [0, 2] and np.isnan(mean[0]) and mean[1] == pytest.approx(4.0)
+
+
+def test_errors_by_priority_gap_rejects_bad_shapes_and_edges():
+    p, e = np.zeros((2, 5)), np.zeros((2, 4))
+    with pytest.raises(ValueError, match="same B"):
+        errors_by_priority_gap(p, np.zeros((3, 4)), [0, 1])
+    with pytest.raises(ValueError, match="n_out <= n_in"):
+        errors_by_priority_gap(p, np.zeros((2, 6)), [0, 1])
+    with pytest.raises(ValueError, match="increasing"):
+        errors_by_priority_gap(p, e, [0, 0.5, 0.5])
+
+
+def test_cost_by_setting_can_use_a_log_axis_with_ticks_at_the_settings():
+    ax = cost_by_setting_figure([0.01, 0.1, 1], {"NTM": [2, 1, 0]}, xlabel="gap", log_x=True).axes[0]
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.01", "0.1", "1"]
+    with pytest.raises(ValueError, match="positive"):
+        cost_by_setting_figure([0, 1], {"NTM": [1, 0]}, xlabel="gap", log_x=True)
 
 
 def test_write_vs_priority_draws_the_left_out_writes_hollow():

@@ -157,6 +157,7 @@ def cost_by_setting_figure(
     ylabel: str = "bit errors per sequence",
     title: str = "",
     train_max: float | None = None,
+    log_x: bool = False,
 ) -> Figure:
     """Cost against a test setting (e.g. items in the list), one line per model (Fig. 11).
 
@@ -165,20 +166,26 @@ def cost_by_setting_figure(
         costs: label -> one cost per setting.
         xlabel, ylabel, title: axis labels and title.
         train_max: largest setting seen in training; shades everything beyond it.
+        log_x: a logarithmic x axis (settings spread over decades), ticks still at `settings`.
     Returns:
         a Figure with one axes.
     """
     x = check_array("settings", settings, 1)
+    if log_x and not np.all(x > 0):
+        raise ValueError(f"log_x needs positive settings, got {x.tolist()}")
     figure = new_figure(5.5, 3.0)
     ax = figure.add_subplot()
     for index, (label, values) in enumerate(costs.items()):
         values = check_array(f"{label!r} costs", values, 1, (len(x),))
         ax.plot(x, values, "o-", label=label, color=model_color(label, index), lw=1.4, ms=4)
+    if log_x:
+        ax.set_xscale("log")
+        ax.minorticks_off()
     if train_max is not None:
         ax.axvspan(train_max, x.max() + 0.5, color="0.92", zorder=0)
         ax.annotate("beyond training", (train_max, 1), xycoords=("data", "axes fraction"),
                     xytext=(3, -12), textcoords="offset points", fontsize=8)  # fmt: skip
-    ax.set_xticks(x)
+    ax.set_xticks(x, [f"{v:g}" for v in x] if log_x else None)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")

@@ -5,6 +5,8 @@ writing each input to a location that grows with its priority (Fig. 17's linear 
 then reading the locations in order. `sort_episode_figure` draws an episode (Fig. 16),
 `write_vs_priority_figure` the write locations against priority with a fitted line
 (`fit_line`) and the read order; `ntm_edu.viz.weighting_centre` gives the locations.
+`errors_by_priority_gap` asks where the remaining errors come from: a vector whose priority
+lies close to another's is written (nearly) where that one was.
 
 Taught in `notebooks/10_priority_sort`.
 """
@@ -19,7 +21,7 @@ from matplotlib.figure import Figure
 
 from ntm_edu.viz.base import MODEL_COLORS, heatmap, new_figure
 
-__all__ = ["fit_line", "sort_episode_figure", "write_vs_priority_figure"]
+__all__ = ["errors_by_priority_gap", "fit_line", "sort_episode_figure", "write_vs_priority_figure"]
 
 
 def fit_line(x: Any, y: Any, drop_worst: int = 0) -> tuple[float, float, float]:
@@ -57,6 +59,52 @@ def _fit_line_keeping(x: Any, y: Any, drop_worst: int) -> tuple[float, float, fl
     total = ((y[keep] - y[keep].mean()) ** 2).sum()
     r2 = 1.0 - float((residual**2).sum() / total) if total > 0 else 0.0
     return float(slope), float(intercept), r2, keep
+
+
+def errors_by_priority_gap(
+    priorities: Any, bit_errors: Any, edges: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean wrong bits of an output vector, by how close its priority is to another input's.
+
+    A writer that puts each vector at a location linear in its priority, ``slope`` locations
+    per unit, sends two vectors whose priorities differ by less than about ``1 / slope`` to
+    the same location, and the later write overwrites (or blends with) the earlier one.
+
+    Args:
+        priorities: [B, n_in] the inputs' priorities.
+        bit_errors: [B, n_out] wrong bits of each output vector, in output order (the j-th is
+            the input with the j-th highest priority).
+        edges: [K + 1] increasing bin edges of the gap, the distance from an output vector's
+            priority to the nearest priority of any other input.
+    Returns:
+        (mean, count), each [K]: mean wrong bits per output vector in each gap bin (nan where
+        a bin is empty) and how many vectors fell in it. Gaps outside the edges are left out.
+    """
+    priorities = np.asarray(priorities, float)
+    bit_errors = np.asarray(bit_errors, float)
+    edges = np.asarray(edges, float).ravel()
+    if priorities.ndim != 2 or bit_errors.ndim != 2 or len(bit_errors) != len(priorities):
+        raise ValueError(
+            f"priorities must be [B, n_in] and bit_errors [B, n_out] with the same B, got "
+            f"{priorities.shape} and {bit_errors.shape}"
+        )
+    if not 1 <= bit_errors.shape[1] <= priorities.shape[1] or priorities.shape[1] < 2:
+        raise ValueError(f"need 2 <= n_in and 1 <= n_out <= n_in, got {priorities.shape[1]} "
+                         f"inputs and {bit_errors.shape[1]} outputs")  # fmt: skip
+    if edges.size < 2 or np.any(np.diff(edges) <= 0):
+        raise ValueError(f"edges must be >= 2 increasing values, got {edges.tolist()}")
+    ranked = -np.sort(-priorities, axis=1)  # [B, n_in], highest first
+    step = np.abs(np.diff(ranked, axis=1))  # [B, n_in - 1], neighbours in priority order
+    inf = np.full((len(ranked), 1), np.inf)
+    gap = np.minimum(np.concatenate([inf, step], 1), np.concatenate([step, inf], 1))
+    gap = gap[:, : bit_errors.shape[1]].ravel()  # [B * n_out], nearest other priority
+    which = np.digitize(gap, edges) - 1  # [B * n_out] bin index; -1 and K lie outside
+    inside = (which >= 0) & (which < edges.size - 1)
+    count = np.bincount(which[inside], minlength=edges.size - 1)
+    total = np.bincount(which[inside], weights=bit_errors.ravel()[inside], minlength=edges.size - 1)
+    mean = np.full(edges.size - 1, np.nan)
+    np.divide(total, count, out=mean, where=count > 0)
+    return mean, count
 
 
 def write_vs_priority_figure(
