@@ -61,7 +61,8 @@ def test_errors_by_priority_gap_rejects_bad_shapes_and_edges():
 
 
 def test_cost_by_setting_can_use_a_log_axis_with_ticks_at_the_settings():
-    ax = cost_by_setting_figure([0.01, 0.1, 1], {"NTM": [2, 1, 0]}, xlabel="gap", log_x=True).axes[0]
+    figure = cost_by_setting_figure([0.01, 0.1, 1], {"NTM": [2, 1, 0]}, xlabel="gap", log_x=True)
+    ax = figure.axes[0]
     assert ax.get_xscale() == "log"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0.01", "0.1", "1"]
     with pytest.raises(ValueError, match="positive"):
