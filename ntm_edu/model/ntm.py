@@ -213,8 +213,8 @@ class NTM(nn.Module):
         - initial weightings: unchanged on the kept locations; the new ones get no weight
           (a logit of -1e4), so every head starts where it did.
 
-        The original is not changed (the copy holds its own tensors). Notebook 09 gives the
-        N-gram NTM, trained with 128 rows, a memory that holds a whole sequence.
+        The original is not changed (the copy holds its own tensors). Notebook 09 runs the
+        N-gram NTM, trained with 256 rows, with fewer and with more.
 
         Raises:
             ValueError: `memory_locations` < 1, or too few for the 2R + 1 shifts.

@@ -121,10 +121,11 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
     # A learned initial memory gives each location its own content from the start, so a key
     # made from the context can pick a location before anything was written there.
     "ngrams_ntm": dict(task="ngrams", model="ntm",
-                       model_kwargs=dict(controller_size=100, memory_init="learned"),
+                       model_kwargs=dict(controller_size=100, memory_init="learned",
+                                         memory_locations=256),
                        steps=20000, batch_size=16, lr=1e-3, seed=0, probe_every=250,
                        lr_schedule=[(3400, 3e-4), (8000, 1e-4), (14000, 3e-5)],
-                       max_snapshots=7),
+                       max_snapshots=3),
     "ngrams_lstm": dict(task="ngrams", model="lstm", model_kwargs=dict(hidden_size=128, layers=3),
                         steps=20000, batch_size=16, lr=1e-3, seed=0, probe_every=250,
                         lr_schedule=[(3400, 3e-4), (8000, 1e-4), (14000, 3e-5)],
