@@ -312,10 +312,11 @@ for name, run in runs.items():
 #   repeat copy and associative recall the NTM learned the task almost perfectly and handles
 #   longer sequences and lists than it was trained on, where the LSTM, with five times the
 #   parameters, fails (more repeats than trained are hard for both: the NTM loses count,
-#   as in the paper). On priority sort and the N-grams it is clearly ahead but, as shipped,
-#   not at the paper's numbers (notebooks 09 and 10 show the mechanisms it found). The N-gram
-#   NTM gets there without retraining once its memory holds a whole sequence: with 256
-#   locations instead of 128 it is 0.96 bits above the optimum (notebook 09).
+#   as in the paper). On the N-grams the NTM, with 256 memory locations (notebook 09 says
+#   why), is within half a bit of the optimum after a third of the paper's sequences, as
+#   the paper's NTM is after all of them. On priority sort it is clearly ahead of the LSTM
+#   but far from the paper's cost (notebook 10 shows that its errors are collisions of
+#   vectors with close priorities).
 # - Where a model's cost is still close to the coin flip, it has not learned the task within
 #   its budget, and the table says nothing yet about the paper's claim for that task: train
 #   longer with `python -m ntm_edu pretrained` (the recipes are in `PRETRAINED_RECIPES`).
