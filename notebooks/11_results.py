@@ -318,10 +318,9 @@ for name, run in runs.items():
 #   but far from the paper's cost (notebook 10 shows that its errors are collisions of
 #   vectors with close priorities).
 # - The NTM with a feed-forward controller (the paper's third network) matches the NTM on
-#   copy and associative recall. On priority sort it lies between the NTM and the LSTM (the
-#   same sorting strategy, coarser; notebook 10); on repeat copy it learned the loop but not
-#   the task (with no state of its own it guesses the first vector of every later pass;
-#   notebook 07). The paper's FF NTM solved both; its N-gram file is not shipped yet.
+#   copy, associative recall and repeat copy (there with a loop of its own, a delay line in
+#   memory; notebook 07). On priority sort it lies between the NTM and the LSTM (the same
+#   sorting strategy, coarser; notebook 10). Its N-gram file is not shipped yet.
 # - Where a model's cost is still close to the coin flip, it has not learned the task within
 #   its budget, and the table says nothing yet about the paper's claim for that task: train
 #   longer with `python -m ntm_edu pretrained` (the recipes are in `PRETRAINED_RECIPES`).
