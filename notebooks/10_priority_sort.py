@@ -147,13 +147,23 @@ def unwrap(locations, size):
 
 
 LEFT_OUT = 2  # writes left out of the line fit
-fits = []
-for h in range(sort_episode["write_heads"].shape[1]):
-    where = unwrap(sort_episode["write_heads"][:n_in, h].argmax(-1), size)
-    slope, intercept, r2 = viz.fit_line(p, where, drop_worst=LEFT_OUT)
-    fits.append((r2, h, where))
+
+
+def write_line_fits(episode):
+    """Per write head: (head, unwrapped peak locations, slope, intercept, R^2) of the fit of
+    its write locations against the priorities."""
+    priorities = np.asarray(episode["info"]["priorities"])
+    fits = []
+    for h in range(episode["write_heads"].shape[1]):
+        where = unwrap(episode["write_heads"][:n_in, h].argmax(-1), size)
+        fits.append((h, where, *viz.fit_line(priorities, where, drop_worst=LEFT_OUT)))
+    return fits
+
+
+fits = write_line_fits(sort_episode)
+for h, _, slope, intercept, r2 in fits:
     print(f"write head {h}: location ~ {slope:6.2f} x priority + {intercept:6.1f}, R^2 = {r2:.2f}")
-r2, best, write_at = max(fits, key=lambda fit: fit[0])
+best, write_at, _, _, r2 = max(fits, key=lambda fit: fit[4])
 
 # %% [markdown]
 # And the reads: at each of the 16 output steps, the peak location of each read head. If the
@@ -208,28 +218,21 @@ widgets.sort_explorer(p, write_at, read_at, drop_worst=LEFT_OUT)
 
 # %%
 def best_write_line(episode):
-    """The write head whose peak locations fit a line in the priority best:
-    (head, its unwrapped locations, |slope|, R^2)."""
-    priorities = np.asarray(episode["info"]["priorities"])
-    fits = []
-    for h in range(episode["write_heads"].shape[1]):
-        where = unwrap(episode["write_heads"][:n_in, h].argmax(-1), size)
-        slope, _, r2 = viz.fit_line(priorities, where, drop_worst=LEFT_OUT)
-        fits.append((h, where, abs(slope), r2))
-    return max(fits, key=lambda fit: fit[3])
+    """The write head whose locations fit a line in the priority best (`write_line_fits`)."""
+    return max(write_line_fits(episode), key=lambda fit: fit[4])
 
 
 median_slope = {}
 for label in ("NTM", "NTM-FF"):
     fits = [best_write_line(inspection.episode_arrays(RUNS[label].model, task, seed=s, head=None))
             for s in range(10)]  # fmt: skip
-    median_slope[label] = np.median([fit[2] for fit in fits])
-    print(f"{label:6s} R^2 > 0.9 on {sum(fit[3] > 0.9 for fit in fits)} of 10 episodes, "
+    median_slope[label] = np.median([abs(fit[2]) for fit in fits])
+    print(f"{label:6s} R^2 > 0.9 on {sum(fit[4] > 0.9 for fit in fits)} of 10 episodes, "
           f"median slope {median_slope[label]:4.1f} locations per unit of priority")  # fmt: skip
 ntm_edu.expect(median_slope["NTM-FF"] < 0.75 * median_slope["NTM"],
                "the NTM-FF's write line is much flatter than the NTM's")  # fmt: skip
 ff_episode = inspection.episode_arrays(ntm_ff.model, task, seed=4, head=None)
-ff_head, ff_write_at, _, _ = best_write_line(ff_episode)
+ff_head, ff_write_at, *_ = best_write_line(ff_episode)
 viz.write_vs_priority_figure(p, ff_write_at, drop_worst=LEFT_OUT,
                              title=f"NTM-FF, the same episode: write head {ff_head}")  # fmt: skip
 
