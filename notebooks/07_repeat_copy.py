@@ -107,17 +107,18 @@ curves = {
 viz.learning_curves_figure(curves, title="Repeat copy: training cost", log=True)
 
 
-# %%
-def training_cost(run, per_pair=4):
-    """Mean cost over all 100 (length, repeats) pairs of the training distribution.
+# %% [markdown]
+# A batch shares one length and one count, so a few large batches would see only a few of the
+# 100 pairs of the training distribution: `ntm_edu.evaluate_settings` gives every pair 4
+# sequences and counts each pair equally.
 
-    A batch shares one length and one count, so a few large batches would see only a few of
-    the pairs; here every pair gets `per_pair` sequences and counts equally.
-    """
-    rows = [ntm_edu.evaluate(run.model, run.task, sequences=per_pair, batch_size=per_pair,
-                             seed=1, length=n, repeats=r)
-            for n in range(1, 11) for r in range(1, 11)]  # fmt: skip
-    return {key: float(np.mean([row[key] for row in rows])) for key in rows[0]}
+# %%
+PAIRS = [dict(length=n, repeats=r) for n in range(1, 11) for r in range(1, 11)]
+
+
+def training_cost(run):
+    """Mean cost over all 100 (length, repeats) pairs of the training distribution."""
+    return ntm_edu.evaluate_settings(run.model, run.task, PAIRS, sequences=4, seed=1)
 
 
 for label, run in RUNS.items():

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from ntm_edu.training import PRETRAINED_DIR, evaluate, load_pretrained
+from ntm_edu.training import PRETRAINED_DIR, evaluate, evaluate_settings, load_pretrained
 
 
 def _load(task: str, model: str):
@@ -25,18 +25,15 @@ def _load(task: str, model: str):
     return load_pretrained(task, model)
 
 
+# Repeat copy's training distribution: every (length, repeats) pair of 1..10, alike.
+REPEAT_COPY_PAIRS = [dict(length=n, repeats=r) for n in range(1, 11) for r in range(1, 11)]
+
+
 def _evaluate(run, sequences: int = 200, seed: int = 99, **overrides) -> dict[str, float]:
     if run.task.name == "repeat_copy" and not overrides:
         # A batch shares one (length, repeats) draw, so a few big batches would sample only a
         # few of the 100 combinations: average over all of them instead (4 sequences each).
-        rows = [
-            evaluate(
-                run.model, run.task, sequences=4, batch_size=4, seed=seed, length=n, repeats=r
-            )  # fmt: skip
-            for n in range(1, 11)
-            for r in range(1, 11)
-        ]
-        return {k: sum(row[k] for row in rows) / len(rows) for k in rows[0]}
+        return evaluate_settings(run.model, run.task, REPEAT_COPY_PAIRS, sequences=4, seed=seed)
     # Batches of 10: a batch shares one list length, so many small batches cover 2-6 items.
     return evaluate(run.model, run.task, sequences=sequences, batch_size=10, seed=seed,
                     **overrides)  # fmt: skip

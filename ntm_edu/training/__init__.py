@@ -6,7 +6,7 @@ One module a concept (arrows point one way: a module imports only those above it
     history.py      History: the learning curve and the probe snapshots of a run
     step.py         train_step (one optimizer step), make_optimizer, TrainingDiverged
     callbacks.py    Callback, TrainContext, ProbeRecorder, Curriculum
-    evaluation.py   evaluate: mean costs on fresh, seeded data
+    evaluation.py   evaluate, evaluate_settings: mean costs on fresh, seeded data
     guard.py        CollapseGuard: restore the best weights after a relapse
     schedule.py     LearningRateSchedule: the rate drops at given steps
     settings.py     TRAIN_DEFAULTS and how given, resumed and default settings mix
@@ -32,7 +32,7 @@ from ntm_edu.training.checkpoints import (
 )
 from ntm_edu.training.config import DEFAULT_CONFIGS, MODEL_KINDS, build_model, default_config
 from ntm_edu.training.device import pick_device
-from ntm_edu.training.evaluation import evaluate
+from ntm_edu.training.evaluation import evaluate, evaluate_settings
 from ntm_edu.training.guard import CollapseGuard
 from ntm_edu.training.history import Curve, History, Snapshot
 from ntm_edu.training.interrupts import TrainingInterrupted
@@ -79,6 +79,7 @@ __all__ = [
     "check_lr_schedule",
     "default_config",
     "evaluate",
+    "evaluate_settings",
     "load_checkpoint",
     "load_or_retrain",
     "load_pretrained",

@@ -8,6 +8,7 @@ Taught in `notebooks/05_training_copy`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import torch
@@ -17,7 +18,7 @@ from ntm_edu._checks import check_int_range
 from ntm_edu.tasks.base import Task
 from ntm_edu.training.device import model_device, pick_device
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "evaluate_settings"]
 
 
 @torch.no_grad()
@@ -69,3 +70,39 @@ def evaluate(
         "bit_errors_per_sequence": total_errors / done,
         "sequences": done,
     }
+
+
+def evaluate_settings(
+    model: nn.Module,
+    task: Task,
+    settings: Iterable[dict[str, Any]],
+    sequences: int = 4,
+    seed: int = 1234,
+    device: str | torch.device | None = None,
+) -> dict[str, float]:
+    """Mean costs over several task settings, each setting counted equally.
+
+    A batch of `evaluate` shares one draw of the length (or repeat count, or item count), so a
+    few large batches see only a few of them. This evaluates `sequences` sequences of every
+    setting, in one batch each and from the same `seed`, and averages over the settings: for
+    repeat copy, ``[dict(length=n, repeats=r) for n in range(1, 11) for r in range(1, 11)]``
+    weighs all 100 pairs of the training distribution alike.
+
+    Args:
+        model, task, seed, device: as for `evaluate`.
+        settings: task settings (`evaluate`'s overrides), one dict per setting; at least one.
+        sequences: sequences per setting (>= 1).
+    Returns:
+        {"bits_per_sequence", "bit_errors_per_sequence", "sequences"}: the means over the
+        settings of `evaluate`'s per-sequence means, and the number of sequences in all.
+    """
+    rows = [
+        evaluate(model, task, sequences=sequences, batch_size=sequences, seed=seed,
+                 device=device, **setting)
+        for setting in settings
+    ]  # fmt: skip
+    if not rows:
+        raise ValueError("settings is empty: give at least one task setting")
+    keys = ("bits_per_sequence", "bit_errors_per_sequence")
+    means = {key: sum(row[key] for row in rows) / len(rows) for key in keys}
+    return {**means, "sequences": sum(row["sequences"] for row in rows)}
