@@ -7,7 +7,9 @@ seed is the shipped file itself, evaluated, not retrained) and evaluates every m
 sequences, never seen in training):
 
 * copy: wrong bits per sequence on lengths 1-20 (300 sequences), 50 (40) and 120 (20);
-* associative recall: wrong bits per sequence on 2-6 items (200 sequences), 12 and 20 (100).
+* associative recall: wrong bits per sequence on 2-6 items (200 sequences), 12 and 20 (100);
+* repeat copy: wrong bits per sequence on the training distribution (all 100 (length,
+  repeats) pairs of 1..10 alike, 4 sequences each), on 20 x 10 and on 10 x 20 (100 each).
 
 Runs go to separate processes, `--jobs` at a time, one torch thread each, compiled where a C++
 compiler exists (as `python -m ntm_edu pretrained`). Each finished run is saved as JSON under
@@ -34,35 +36,34 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-# task -> [(column, sequences, settings)]: what each file is measured on (as in its tests).
-MEASURES: dict[str, list[tuple[str, int, dict[str, int]]]] = {
-    "copy": [("lengths 1-20", 300, {}), ("length 50", 40, dict(length=50)),
-             ("length 120", 20, dict(length=120))],
-    "associative_recall": [("2-6 items", 200, {}), ("12 items", 100, dict(items=12)),
-                           ("20 items", 100, dict(items=20))],
+# task -> [(column, sequences, settings, seed)]: what each file is measured on, as its tests
+# do (copy: test_training_pretrained_copy; the others: _algorithmic). `settings` are task
+# settings for `evaluate` (batches of 10), or a list of them for `evaluate_settings`
+# (`sequences` of each).
+REPEAT_COPY_PAIRS = [dict(length=n, repeats=r) for n in range(1, 11) for r in range(1, 11)]
+MEASURES: dict[str, list[tuple[str, int, Any, int]]] = {
+    "copy": [("lengths 1-20", 300, {}, 2024), ("length 50", 40, dict(length=50), 2024),
+             ("length 120", 20, dict(length=120), 2024)],
+    "associative_recall": [("2-6 items", 200, {}, 99), ("12 items", 100, dict(items=12), 99),
+                           ("20 items", 100, dict(items=20), 99)],
+    "repeat_copy": [("1-10 x 1-10", 4, REPEAT_COPY_PAIRS, 99),
+                    ("20 x 10", 100, dict(length=20, repeats=10), 3),
+                    ("10 x 20", 100, dict(length=10, repeats=20), 3)],
 }  # fmt: skip
-# The held-out seeds of the tests: copy's test_training_pretrained_copy, recall's _algorithmic.
-EVALUATION_SEEDS = {"copy": 2024, "associative_recall": 99}
 
 
 def measure(run) -> dict[str, float]:
     """Wrong bits per sequence of a `Pretrained` on each of its task's MEASURES."""
-    from ntm_edu.training import evaluate
+    from ntm_edu.training import evaluate, evaluate_settings
 
-    task = run.task.name
-    return {
-        column: float(
-            evaluate(
-                run.model,
-                run.task,
-                sequences=sequences,
-                batch_size=10,
-                seed=EVALUATION_SEEDS[task],
-                **settings,
-            )["bit_errors_per_sequence"]
-        )  # fmt: skip
-        for column, sequences, settings in MEASURES[task]
-    }
+    errors = {}
+    for column, sequences, settings, seed in MEASURES[run.task.name]:
+        if isinstance(settings, list):
+            result = evaluate_settings(run.model, run.task, settings, sequences, seed=seed)
+        else:
+            result = evaluate(run.model, run.task, sequences, batch_size=10, seed=seed, **settings)
+        errors[column] = float(result["bit_errors_per_sequence"])
+    return errors
 
 
 def run_one(name: str, seed: int) -> dict[str, Any]:
@@ -109,7 +110,7 @@ def _job(item: tuple[str, int, str]) -> str:
 
 def table(task: str, results: dict[str, list[dict[str, Any]]]) -> str:
     """Markdown: one row per file, 'median [worst]' per measure, then every seed."""
-    columns = [column for column, _, _ in MEASURES[task]]
+    columns = [column for column, *_ in MEASURES[task]]
     lines = [
         "| file | seeds | " + " | ".join(f"{c}: median [worst]" for c in columns)
         + " | per seed (" + ", ".join(columns) + ") |",

@@ -154,6 +154,21 @@ def test_every_shipped_file_was_made_by_its_recipe_row():
         assert run.history.step == row["steps"], path.name
 
 
+def test_every_recipe_row_still_resolves_to_the_settings_its_file_was_trained_with():
+    """A row leaves out what `default_config` supplies, so changing a default changes what
+    the row makes: the row must then pin the old value (as repeat_copy_ntm pins Adam)."""
+    from ntm_edu.training import PRETRAINED_RECIPES
+    from ntm_edu.training.pretrained import _recipe_settings
+
+    for path in sorted(PRETRAINED_DIR.glob("*.pt")):
+        row = PRETRAINED_RECIPES[path.stem]
+        trained = _load(row["task"], row["model"]).history.train_config
+        settings = _recipe_settings(path.stem)[2]
+        for key in ("batch_size", "optimizer", "lr", "clip", "clip_norm", "seed", "curriculum"):
+            if key in trained:
+                assert settings.get(key) == trained[key], (path.name, key)
+
+
 def test_associative_recall_ntm_generalises_to_longer_lists():
     """Notebook 08: near-perfect up to 20 items (trained on 2-6)."""
     run = _load("associative_recall", "ntm")
