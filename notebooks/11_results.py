@@ -332,7 +332,10 @@ for name, run in runs.items():
 # - The NTM with a feed-forward controller (the paper's third network) matches the NTM on
 #   copy, associative recall and repeat copy (there with a loop of its own, a delay line in
 #   memory; notebook 07). On priority sort it lies between the NTM and the LSTM (the same
-#   sorting strategy, coarser; notebook 10). Its N-gram file is not shipped yet.
+#   sorting strategy, coarser; notebook 10). On the N-grams it did not learn the task: it
+#   must fetch even its context from memory, and after 204,800 sequences it predicts about as
+#   well as counting with a 2-bit context (notebook 09), where the paper's is within a bit
+#   of the optimum.
 # - Where a model's cost is still close to the coin flip, it has not learned the task within
 #   its budget, and the table says nothing yet about the paper's claim for that task: train
 #   longer with `python -m ntm_edu pretrained` (the recipes are in `PRETRAINED_RECIPES`).

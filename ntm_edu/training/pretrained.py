@@ -143,6 +143,20 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
                        steps=20000, batch_size=16, lr=1e-3, seed=0, probe_every=250,
                        lr_schedule=[(3400, 3e-4), (8000, 1e-4), (14000, 3e-5)],
                        max_snapshots=3),
+    # The feed-forward NTM with the NTM's memory (256 learned locations) and 1R/1W head: with
+    # no state of its own, even the context must come back from memory. Adam 5e-4 with a
+    # collapse guard (160 held-out sequences every 200 steps; a cost 6 bits above the best
+    # restores it at half the rate): the guard restored twice (steps 2,000 and 4,200), then
+    # the cost stayed near 175 bits (to step 16,800 of the run): a short-context count, not the
+    # task (the other tries: ntm_edu/pretrained/README.md).
+    "ngrams_ntm_ff": dict(task="ngrams", model="ntm_ff",
+                          model_kwargs=dict(controller_size=100, memory_init="learned",
+                                            memory_locations=256),
+                          steps=12800, batch_size=16, lr=5e-4, seed=0, probe_every=250,
+                          guard=dict(every=200, sequences=160, batch_size=16, ratio=1.0,
+                                     margin=6.0, factor=0.5, settle_below=150.0,
+                                     settle_factor=0.3),
+                          max_snapshots=3),
     "ngrams_lstm": dict(task="ngrams", model="lstm", model_kwargs=dict(hidden_size=128, layers=3),
                         steps=20000, batch_size=16, lr=1e-3, seed=0, probe_every=250,
                         lr_schedule=[(3400, 3e-4), (8000, 1e-4), (14000, 3e-5)],
