@@ -334,8 +334,12 @@ class TestPretrained:
 
         ntm, ntm_ff, lstm = module.load_or_retrain("copy")
         assert (ntm.name, ntm_ff.name, lstm.name) == ("copy_ntm", "copy_ntm_ff", "copy_lstm")
-        # Only the kinds with a recipe for the task: no FF NTM is shipped for N-grams.
-        assert [r.name for r in module.load_or_retrain("ngrams")] == ["ngrams_ntm", "ngrams_lstm"]
+        # Only the kinds with a recipe for the task (here one taken out).
+        assert len(module.load_or_retrain("ngrams")) == 3
+        with monkeypatch.context() as patch:
+            patch.delitem(module.PRETRAINED_RECIPES, "ngrams_ntm_ff")
+            names = [r.name for r in module.load_or_retrain("ngrams")]
+        assert names == ["ngrams_ntm", "ngrams_lstm"]
         assert ntm.path.parent == PRETRAINED_DIR
         calls, lines = [], []
 
