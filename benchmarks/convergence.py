@@ -113,19 +113,6 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
-# The settings each task's validation set sweeps: every value of the training range.
-VALIDATION_GRID = {
-    "copy": lambda c: [dict(length=n) for n in range(c["min_length"], c["max_length"] + 1)],
-    "associative_recall": lambda c: [
-        dict(items=n) for n in range(c["min_items"], c["max_items"] + 1)
-    ],
-    "repeat_copy": lambda c: [
-        dict(length=n, repeats=r)
-        for n in range(c["min_length"], c["max_length"] + 1)
-        for r in range(c["min_repeats"], c["max_repeats"] + 1)
-    ],
-}
-
 # Per task: the target (wrong bits per sequence; for repeat copy and associative recall the
 # bound the shipped file is tested against), the budget in training sequences (copy: the
 # issue's 50,000; the others: their shipped recipe's steps x batch), and how many sequences
@@ -155,7 +142,7 @@ def validation_batch(task, per_length: int, seed: int = 12345):
     from ntm_edu.tasks import Batch
 
     generator = torch.Generator().manual_seed(seed)
-    grid = VALIDATION_GRID[task.name](task.config)
+    grid = task.training_settings()  # every value of the training range
     parts = [task.sample(per_length, generator=generator, **setting) for setting in grid]
     steps = max(p.length for p in parts)
 

@@ -38,15 +38,15 @@ sys.path.insert(0, str(HERE.parent))
 
 # task -> [(column, sequences, settings, seed)]: what each file is measured on, as its tests
 # do (copy: test_training_pretrained_copy; the others: _algorithmic). `settings` are task
-# settings for `evaluate` (batches of 10), or a list of them for `evaluate_settings`
-# (`sequences` of each).
-REPEAT_COPY_PAIRS = [dict(length=n, repeats=r) for n in range(1, 11) for r in range(1, 11)]
+# settings for `evaluate` (batches of 10), or TRAINING: `evaluate_settings` over every
+# setting of the training distribution (`Task.training_settings`, `sequences` of each).
+TRAINING = "every training setting"
 MEASURES: dict[str, list[tuple[str, int, Any, int]]] = {
     "copy": [("lengths 1-20", 300, {}, 2024), ("length 50", 40, dict(length=50), 2024),
              ("length 120", 20, dict(length=120), 2024)],
     "associative_recall": [("2-6 items", 200, {}, 99), ("12 items", 100, dict(items=12), 99),
                            ("20 items", 100, dict(items=20), 99)],
-    "repeat_copy": [("1-10 x 1-10", 4, REPEAT_COPY_PAIRS, 99),
+    "repeat_copy": [("1-10 x 1-10", 4, TRAINING, 99),
                     ("20 x 10", 100, dict(length=20, repeats=10), 3),
                     ("10 x 20", 100, dict(length=10, repeats=20), 3)],
 }  # fmt: skip
@@ -58,8 +58,9 @@ def measure(run) -> dict[str, float]:
 
     errors = {}
     for column, sequences, settings, seed in MEASURES[run.task.name]:
-        if isinstance(settings, list):
-            result = evaluate_settings(run.model, run.task, settings, sequences, seed=seed)
+        if settings == TRAINING:
+            every = run.task.training_settings()
+            result = evaluate_settings(run.model, run.task, every, sequences, seed=seed)
         else:
             result = evaluate(run.model, run.task, sequences, batch_size=10, seed=seed, **settings)
         errors[column] = float(result["bit_errors_per_sequence"])

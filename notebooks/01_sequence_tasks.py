@@ -291,19 +291,13 @@ ntm_edu.show_source(ntm_edu.tasks.base.bits_per_sequence)
 # %% [markdown]
 # Chance level per task (logits 0, i.e. ½ everywhere) over the training distribution. Lengths,
 # repeat counts and item counts are uniform, so averaging over every possible setting once
-# gives the exact expectation:
+# (`Task.training_settings()`: copy's 20 lengths, repeat copy's 100 pairs, ...) gives the
+# exact expectation:
 
 # %%
-settings = {
-    "copy": [{"length": L} for L in range(1, 21)],
-    "repeat_copy": [{"length": L, "repeats": n} for L in range(1, 11) for n in range(1, 11)],
-    "associative_recall": [{"items": k} for k in range(2, 7)],
-    "ngrams": [{}],
-    "priority_sort": [{}],
-}
-for name, grid in settings.items():
+for name in ntm_edu.TASKS:
     task = ntm_edu.make_task(name)
-    batches = [task.sample(1, seeded(0), **overrides) for overrides in grid]
+    batches = [task.sample(1, seeded(0), **overrides) for overrides in task.training_settings()]
     chance = np.mean(
         [ntm_edu.bits_per_sequence(torch.zeros(b.targets.shape), b).item() for b in batches]
     )

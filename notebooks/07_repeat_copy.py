@@ -113,7 +113,7 @@ viz.learning_curves_figure(curves, title="Repeat copy: training cost", log=True)
 # sequences and counts each pair equally.
 
 # %%
-PAIRS = [dict(length=n, repeats=r) for n in range(1, 11) for r in range(1, 11)]
+PAIRS = ntm.task.training_settings()  # every (length, repeats) pair of 1..10
 
 
 def training_cost(run):

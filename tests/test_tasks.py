@@ -564,3 +564,41 @@ def test_check_read_weighting_of_the_welcome_notebook():
     assert "sum to 1.5" in check_read_weighting([0.5, 0.5, 0.5, 0], memory, [0.5, 0.5, 0]).message
     assert "[0, 1]" in check_read_weighting([1.5, -0.5, 0, 0], memory, [0.5, 0.5, 0]).message
     assert "shape" in check_read_weighting([1.0, 0.0], memory, [1, 0, 0]).message
+
+
+# The info field that records each override of a task's training settings.
+_DRAWN = {"length": "length", "repeats": "repeats", "items": "num_items"}
+
+
+@pytest.mark.parametrize("name", list(TASKS))
+def test_training_settings_are_exactly_the_settings_training_draws(name):
+    """Every setting once, each one accepted by `sample`, and random training draws (no
+    overrides) never land outside the list and, over many draws, visit all of it."""
+    task = make_task(name)
+    settings = task.training_settings()
+    keys = {tuple(sorted(s.items())) for s in settings}
+    assert len(keys) == len(settings)  # no setting twice
+    generator = torch.Generator().manual_seed(0)
+    for setting in settings:
+        task.sample(1, generator, **setting)
+    if settings == [{}]:
+        return  # N-grams and priority sort: nothing drawn per batch to cover
+    seen = set()
+    for _ in range(2000):
+        info = task.sample(1, generator).info
+        drawn = {k: int(info[field][0]) for k in settings[0] for field in [_DRAWN[k]]}
+        seen.add(tuple(sorted(drawn.items())))
+    assert seen == keys
+
+
+def test_training_settings_follow_the_configured_ranges():
+    task = RepeatCopyTask(min_length=2, max_length=3, min_repeats=4, max_repeats=5)
+    assert task.training_settings() == [
+        {"length": 2, "repeats": 4}, {"length": 2, "repeats": 5},
+        {"length": 3, "repeats": 4}, {"length": 3, "repeats": 5},
+    ]  # fmt: skip
+    copy = CopyTask(min_length=3, max_length=4)
+    assert copy.training_settings() == [{"length": 3}, {"length": 4}]
+    assert AssociativeRecallTask(min_items=2, max_items=3).training_settings() == [
+        {"items": 2}, {"items": 3},
+    ]  # fmt: skip

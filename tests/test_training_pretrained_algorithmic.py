@@ -25,15 +25,12 @@ def _load(task: str, model: str):
     return load_pretrained(task, model)
 
 
-# Repeat copy's training distribution: every (length, repeats) pair of 1..10, alike.
-REPEAT_COPY_PAIRS = [dict(length=n, repeats=r) for n in range(1, 11) for r in range(1, 11)]
-
-
 def _evaluate(run, sequences: int = 200, seed: int = 99, **overrides) -> dict[str, float]:
     if run.task.name == "repeat_copy" and not overrides:
         # A batch shares one (length, repeats) draw, so a few big batches would sample only a
         # few of the 100 combinations: average over all of them instead (4 sequences each).
-        return evaluate_settings(run.model, run.task, REPEAT_COPY_PAIRS, sequences=4, seed=seed)
+        pairs = run.task.training_settings()  # all 100 (length, repeats) pairs of 1..10
+        return evaluate_settings(run.model, run.task, pairs, sequences=4, seed=seed)
     # Batches of 10: a batch shares one list length, so many small batches cover 2-6 items.
     return evaluate(run.model, run.task, sequences=sequences, batch_size=10, seed=seed,
                     **overrides)  # fmt: skip

@@ -97,6 +97,11 @@ class AssociativeRecallTask(Task):
     def max_distinct_items(self) -> int:
         return 2 ** (self.config["width"] * self.config["item_length"])
 
+    def training_settings(self) -> list[dict[str, Any]]:
+        """Every training list length once: ``[{"items": 2}, ..., {"items": 6}]``."""
+        low, high = self.config["min_items"], self.config["max_items"]
+        return [{"items": n} for n in range(low, high + 1)]
+
     def _sample(
         self, batch_size: int, generator: torch.Generator | None, **overrides: Any
     ) -> Batch:

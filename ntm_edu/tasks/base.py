@@ -178,6 +178,16 @@ class Task:
     ) -> Batch:
         raise NotImplementedError
 
+    def training_settings(self) -> list[dict[str, Any]]:
+        """Every setting of the training distribution once, as `sample` overrides.
+
+        Training draws each of them with the same probability (lengths, counts and list sizes
+        are uniform integers), so a mean over this list, a few sequences each, is the exact
+        expectation over training draws; random batches, which share one setting each, would
+        cover only a few. Tasks without such a setting (N-grams, priority sort) give ``[{}]``.
+        """
+        return [{}]
+
     def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
         """Training objective: mean binary cross-entropy (nats) per scored bit.
 

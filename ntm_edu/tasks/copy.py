@@ -55,6 +55,11 @@ class CopyTask(Task):
         self.input_channels = [f"bit{i}" for i in range(width)] + ["delimiter"]
         self.output_channels = [f"bit{i}" for i in range(width)]
 
+    def training_settings(self) -> list[dict[str, Any]]:
+        """Every training length once: ``[{"length": 1}, ..., {"length": 20}]``."""
+        low, high = self.config["min_length"], self.config["max_length"]
+        return [{"length": n} for n in range(low, high + 1)]
+
     def _sample(
         self, batch_size: int, generator: torch.Generator | None, **overrides: Any
     ) -> Batch:

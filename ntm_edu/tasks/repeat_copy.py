@@ -93,6 +93,12 @@ class RepeatCopyTask(Task):
         mean, std = self.repeats_mean_std
         return (repeats - mean) / std
 
+    def training_settings(self) -> list[dict[str, Any]]:
+        """Every (length, repeats) pair of the training ranges once: 100 by default."""
+        lengths = range(self.config["min_length"], self.config["max_length"] + 1)
+        counts = range(self.config["min_repeats"], self.config["max_repeats"] + 1)
+        return [{"length": n, "repeats": r} for n in lengths for r in counts]
+
     def _sample(
         self, batch_size: int, generator: torch.Generator | None, **overrides: Any
     ) -> Batch:
