@@ -190,9 +190,9 @@ print(f"NTM - LSTM (paired): {gap_models.mean():+.1f} ± {gap_models.std() / 100
 # Ours: the NTM is within a bit of the optimum, the LSTM about 9 bits above it. The **NTM-FF
 # did not learn the task**: it costs about what counting with a 2-bit context costs, and
 # more than the LSTM. What it learned, it learned early (its curve below falls to about 180
-# bits within 40,000 sequences, then only slowly): a stateless controller that must fetch its own context from
-# memory at every step did not find that two-step use of its one read head within our
-# budget, where the paper's did within a million sequences.
+# bits within 40,000 sequences, then only slowly): a stateless controller that must fetch
+# its own context from memory at every step did not find that two-step use of its one read
+# head within our budget, where the paper's did within a million sequences.
 
 # %% [markdown]
 # ## Learning curves (Fig. 13)
@@ -396,9 +396,9 @@ print(
 # value. The table by "context seen before" puts that in proportion: the NTM's mean departure
 # is 0.01-0.03 whatever the count (smallest for contexts seen more than ten times), while the
 # LSTM's is largest, about 0.1, for contexts seen only once or twice before. The NTM-FF is
-# about 0.25 away once a context has been seen at all, however often: its row in the figure
-# is a blurred copy of the input, its prediction fading slowly after a run of equal bits, a
-# running average of the recent bits rather than a count per context.
+# about 0.25 away once a context has been seen 1 to 10 times (0.16 beyond): its row in the
+# figure looks like a blurred copy of the input, its prediction fading slowly after a run of
+# equal bits, more like an average of the recent bits than a count per context.
 #
 # ## What a shorter memory costs
 #

@@ -586,7 +586,7 @@ def test_training_settings_are_exactly_the_settings_training_draws(name):
     seen = set()
     for _ in range(2000):
         info = task.sample(1, generator).info
-        drawn = {k: int(info[field][0]) for k in settings[0] for field in [_DRAWN[k]]}
+        drawn = {k: int(info[_DRAWN[k]][0]) for k in settings[0]}
         seen.add(tuple(sorted(drawn.items())))
     assert seen == keys
 

@@ -1,6 +1,6 @@
 """The shipped dynamic N-grams checkpoints (`ngrams_ntm.pt`, `ngrams_ntm_ff.pt`,
-`ngrams_lstm.pt`) against the
-optimal estimator of eq. 10, on held-out sequences the models never saw.
+`ngrams_lstm.pt`) against the optimal estimator of eq. 10, on held-out sequences the models
+never saw.
 
 Costs are compared **paired**, on the same sequences: per-sequence costs have a standard
 deviation of about 36 bits, while the paired gap of a trained model to the optimum varies
