@@ -165,7 +165,8 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
     # heads on a 200-unit controller (near the paper's 5 heads on 2 x 100) cost 2.3x a step
     # of 2 + 2 heads on 100 units, 5 + 5 on 100 units 1.6x (alone: 0.10 s for 2 + 2). And
     # 5 + 5 on 100 units learned more slowly: 82.5 bits at step 10,000 against 62.8 (same seed
-    # and schedule; their cost jumped about at 1e-3). So 2 + 2 it is.
+    # and schedule; their cost jumped about at 1e-3). So 2 + 2 it is. More readers for the same
+    # writer (5 + 2, 8 + 2) learned more slowly or collapsed (ntm_edu/pretrained/README.md).
     # Learned initial memory (see N-grams): writing "at a location given by the priority" needs
     # locations a key can tell apart. The cost leaves its plateau (~121 bits) near step 2,200.
     # 31,250 steps of 32 = the paper's 1M sequences (48 min of one core, compiled), the rate
