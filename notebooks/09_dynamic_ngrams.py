@@ -288,7 +288,7 @@ print(f"{'context seen before':>20s}{'steps':>8s}  mean |model - optimal|:"
 for low, high in groups:
     where = (contexts >= 0) & (seen_before >= low) & (seen_before <= high)
     label = f"{low}" if low == high else f"{low}-{high}"
-    print(f"{label:>20s}{where.sum():8d}{'':24s}"
+    print(f"{label:>20s}{where.sum():8d}{'':25s}"
           + "".join(f"{gap[where].mean():9.3f}" for gap in gaps.values()))  # fmt: skip
 
 # %% [markdown]
