@@ -259,6 +259,7 @@ def test_head_parameter_clipping():
         (dict(controller="gru"), "controller"),
         (dict(memory_init="zeros"), "memory_init"),
         (dict(read_heads=0), "read_heads"),
+        (dict(controller_layers=0), "controller_layers"),
         (dict(memory_locations=11, shift_range=6), "shift_range"),
         (dict(memory_width=2.5), "memory_width"),
         (dict(clip_head_params=-1.0), "clip_head_params"),
@@ -283,6 +284,37 @@ def test_bad_inputs_raise(inputs, message):
     for model in (make_ntm(), LSTMBaseline(I, O, hidden_size=8, layers=2)):
         with pytest.raises(ValueError, match=message):
             model(inputs)
+
+
+@pytest.mark.parametrize("controller", CONTROLLERS)
+def test_stacked_controller_feeds_each_layer_from_the_one_below(controller):
+    one, two = make_ntm(controller), make_ntm(controller, controller_layers=2)
+    # One layer keeps the names of the files saved before stacking existed; two are a stack.
+    assert all(not k.startswith("controller.layers.") for k in one.state_dict())
+    assert isinstance(two.controller, ntm_edu.model.controller.StackedController)
+    width = SMALL["controller_size"]
+    upper = two.controller.layers[1]
+    assert (upper.input_size, upper.hidden_size) == (width, width)
+    state = two.initial_state(B)
+    assert len(state.controller) == 2  # one state per layer
+    inputs = random_inputs()
+    two(inputs).sum().backward()
+    for layer in two.controller.layers:  # both layers are on the path to the output
+        assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in layer.parameters())
+    # The config rebuilds the stack; changing the bottom layer changes the top layer's output.
+    rebuilt = NTM(**two.config)
+    rebuilt.load_state_dict(two.state_dict())
+    torch.testing.assert_close(rebuilt(inputs), two(inputs), rtol=0, atol=0)
+    with torch.no_grad():
+        next(two.controller.layers[0].parameters()).add_(0.5)
+    assert not torch.allclose(rebuilt(inputs), two(inputs))
+
+
+def test_stacked_controller_rejects_mismatched_layers():
+    from ntm_edu.model.controller import LSTMController, StackedController
+
+    with pytest.raises(ValueError, match="input size 7"):
+        StackedController([LSTMController(3, 8), LSTMController(7, 8)])
 
 
 def test_parameter_counts_against_the_paper():

@@ -16,7 +16,8 @@ Both classes share one interface, so the NTM does not care which it has:
     initial_state(batch_size) -> state           learned bias values (a tuple, maybe empty)
     forward(x [B, I], state) -> (h [B, C], state)
 
-`CONTROLLERS` maps the names used in `NTM(controller=...)` to the classes.
+`CONTROLLERS` maps the names used in `NTM(controller=...)` to the classes;
+`StackedController` stacks layers of one kind (the paper's 2 x 100 LSTM for priority sort).
 
 Taught in `notebooks/04_ntm`.
 """
@@ -26,7 +27,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["CONTROLLERS", "FeedforwardController", "LSTMController"]
+__all__ = ["CONTROLLERS", "FeedforwardController", "LSTMController", "StackedController"]
 
 
 class FeedforwardController(nn.Module):
@@ -90,6 +91,43 @@ class LSTMController(nn.Module):
         """Args: x [B, I], state (h, c) each [B, C]. Returns: h [B, C] and the new (h, c)."""
         h, c = self.cell(x, state)  # (B, C), (B, C)
         return h, (h, c)
+
+
+class StackedController(nn.Module):
+    """Controllers in series: layer l sees the hidden vector of layer l - 1, the NTM the last.
+
+    The state is one state per layer, so a stack of LSTMs starts every episode at each
+    layer's learned bias values. A one-layer NTM uses its controller directly, not a stack
+    of one, so its parameter names (and the files that store them) stay as they are.
+
+    Args:
+        layers: the controllers, bottom first; each one's input_size must be the
+            hidden_size of the one below.
+    """
+
+    def __init__(self, layers: list[nn.Module]):
+        super().__init__()
+        for below, above in zip(layers[:-1], layers[1:], strict=True):
+            if above.input_size != below.hidden_size:
+                raise ValueError(
+                    f"a layer of input size {above.input_size} cannot sit on one of hidden "
+                    f"size {below.hidden_size}"
+                )
+        self.layers = nn.ModuleList(layers)
+        self.input_size = layers[0].input_size
+        self.hidden_size = layers[-1].hidden_size
+
+    def initial_state(self, batch_size: int) -> tuple:
+        """Each layer's initial state, bottom first."""
+        return tuple(layer.initial_state(batch_size) for layer in self.layers)
+
+    def forward(self, x: torch.Tensor, state: tuple) -> tuple[torch.Tensor, tuple]:
+        """Args: x [B, I], state (one per layer). Returns: the top layer's h [B, C], the states."""
+        h, new_state = x, []
+        for layer, layer_state in zip(self.layers, state, strict=True):
+            h, layer_state = layer(h, layer_state)  # (B, C_l)
+            new_state.append(layer_state)
+        return h, tuple(new_state)
 
 
 CONTROLLERS: dict[str, type[nn.Module]] = {

@@ -39,7 +39,7 @@ from torch import nn
 from ntm_edu._checks import check_int_range
 from ntm_edu.model.addressing import AddressingStages, address_with_stages
 from ntm_edu.model.checks import check_inputs
-from ntm_edu.model.controller import CONTROLLERS
+from ntm_edu.model.controller import CONTROLLERS, StackedController
 from ntm_edu.model.heads import HeadParams, Heads
 from ntm_edu.model.memory import read, write
 from ntm_edu.model.trace import Trace, TracedParams, TracedStages, split_heads, stack_time
@@ -82,7 +82,7 @@ class NTMState(NamedTuple):
     read_weights: torch.Tensor  # w^r_t [B, Hr, N]
     write_weights: torch.Tensor  # w^w_t [B, Hw, N]
     reads: torch.Tensor  # r_t [B, Hr, M], fed to the controller at the next step
-    controller: tuple[torch.Tensor, ...]  # the controller's own state ((h, c) or ())
+    controller: tuple  # the controller's own state ((h, c), (), or one per layer of a stack)
 
 
 class StepDetails(NamedTuple):
@@ -122,6 +122,8 @@ class NTM(nn.Module):
         output_size:      O, channels of the output (logits).
         controller:       "lstm" or "feedforward" (see `controller.CONTROLLERS`).
         controller_size:  C, hidden units of the controller (paper: 100 for copy).
+        controller_layers: L, controller layers of C units each (paper: 1; 2 for the LSTM
+                          controller on priority sort, its "2 x 100").
         read_heads:       Hr, number of read heads.
         write_heads:      Hw, number of write heads.
         memory_locations: N, rows of the memory (paper: 128).
@@ -142,6 +144,7 @@ class NTM(nn.Module):
         output_size: int,
         controller: str = "lstm",
         controller_size: int = 100,
+        controller_layers: int = 1,
         read_heads: int = 1,
         write_heads: int = 1,
         memory_locations: int = 128,
@@ -165,6 +168,7 @@ class NTM(nn.Module):
             output_size=check_int_range("output_size", output_size, 1),
             controller=controller,
             controller_size=check_int_range("controller_size", controller_size, 1),
+            controller_layers=check_int_range("controller_layers", controller_layers, 1),
             read_heads=check_int_range("read_heads", read_heads, 1),
             write_heads=check_int_range("write_heads", write_heads, 1),
             memory_locations=N,
@@ -177,7 +181,12 @@ class NTM(nn.Module):
         I, O, C = self._config["input_size"], output_size, controller_size
         Hr, Hw, M = read_heads, write_heads, memory_width
 
-        self.controller = CONTROLLERS[controller](I + Hr * M, C)
+        make_layer = CONTROLLERS[controller]
+        if controller_layers == 1:
+            self.controller = make_layer(I + Hr * M, C)
+        else:  # the heads and the output read the top layer
+            upper = [make_layer(C, C) for _ in range(controller_layers - 1)]
+            self.controller = StackedController([make_layer(I + Hr * M, C), *upper])
         self.heads = Heads(C, Hr, Hw, M, 2 * shift_range + 1, clip=clip_head_params)
         self.output = nn.Linear(C + Hr * M, O)
 

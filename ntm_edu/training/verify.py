@@ -56,6 +56,7 @@ MODEL_LIMITS = dict(
     input_size=10_000,
     output_size=10_000,
     controller_size=10_000,
+    controller_layers=32,
     hidden_size=10_000,
     layers=32,
     read_heads=64,
