@@ -135,10 +135,10 @@ DEFAULT_CONFIGS: dict[tuple[str, str], dict[str, Any]] = {
         model=dict(hidden_size=128, layers=3),
         train=dict(_ADAM, lr=3e-4, steps=10000),
     ),
-    # Priority sort (row 5): 5 heads with a 2x100 LSTM controller (here one 200-unit layer),
-    # 8 heads with a 512-unit FF controller; LSTM 3x128.
+    # Priority sort (row 5): 5 heads with a 2x100 LSTM controller, 8 heads with a 512-unit FF
+    # controller; LSTM 3x128.
     ("priority_sort", "ntm"): dict(
-        model=dict(controller_size=200, read_heads=5, write_heads=5),
+        model=dict(controller_size=100, controller_layers=2, read_heads=5, write_heads=5),
         train=dict(_ADAM, lr=3e-4, steps=10000),
     ),
     ("priority_sort", "ntm_ff"): dict(
