@@ -58,7 +58,9 @@ def shapes(structure, prefix=""):
 #   processor".
 #
 # Both share one interface (`initial_state`, `forward(x, state) -> (h, state)`), so the NTM
-# does not care which it has.
+# does not care which it has. The same interface lets controllers stack:
+# `NTM(controller_layers=2)` puts a second layer on the first (`controller.StackedController`),
+# as in the paper's "2 x 100" LSTM controller for priority sort; the heads read the top layer.
 
 # %%
 ntm_edu.show_source(controller.FeedforwardController)
