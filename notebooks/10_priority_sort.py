@@ -65,23 +65,24 @@ ntm_edu.show_source(viz.fit_line)
 # %% [markdown]
 # ## Trained models
 #
-# The paper's NTM had 5 read and 5 write heads on a 2 x 100 LSTM controller. The shipped one has **2
-# + 2 heads on a 100-unit controller**: a step costs two thirds as much, and the paper's size
+# The paper's NTM had 5 read and 5 write heads on a 2 x 100 LSTM controller. The shipped one has
+# **2 + 2 heads on a 100-unit controller**: a step costs two thirds as much, and the paper's size
 # (`NTM(controller_layers=2, read_heads=5, write_heads=5)`), trained on the same 1,000,000
-# sequences, ended at 76 bits per sequence against this one's 51 (one seed each). Another seed of
-# the shipped recipe ended at 71, so read this model as a good draw, not as what every retrain gives
-# (`ntm_edu/pretrained/README.md` has the curves). Its initial memory is *learned*
-# (`memory_init="learned"`), so every location has its own content from the first step and a key can
-# single out a location before anything was written there. The **NTM-FF** has the same heads and
-# memory on a 100-unit *feed-forward* controller: it has no state of its own, so whatever it needs
-# from one step to the next it must read back from memory or keep in its heads' weightings. (The
-# paper's had 8 + 8 heads on 512 units; with 8 + 8 on 256 our cost stayed at chance for 320,000
-# sequences.) The LSTM baseline is 3 x 128. All three saw the paper's budget, the same 1,000,000
-# sequences (31,250 steps of 32), with the learning rate lowered in steps from $10^{-3}$ to $3 \cdot
-# 10^{-5}$: 48 minutes of one CPU core for the NTM and 39 for the NTM-FF (with the compiled step),
-# 26 minutes for the LSTM. `RETRAIN = True` retrains them into a temporary folder (the shipped files
-# are not touched); with `COMPILE = True` the NTM trains with its step compiled by `torch.compile`,
-# about three times as fast as the plain step here (which would take about two and a half hours).
+# sequences, ended at 76 bits per sequence against this one's 51 (one seed each). Two other seeds
+# of the shipped recipe ended at 71 and 76, so read this model as a good draw, not as what every
+# retrain gives (`ntm_edu/pretrained/README.md` has the curves). Its initial memory is *learned*
+# (`memory_init="learned"`), so every location has its own content from the first step and a key
+# can single out a location before anything was written there. The **NTM-FF** has the same heads
+# and memory on a 100-unit *feed-forward* controller: it has no state of its own, so whatever it
+# needs from one step to the next it must read back from memory or keep in its heads' weightings.
+# (The paper's had 8 + 8 heads on 512 units; with 8 + 8 on 256 our cost stayed at chance for
+# 320,000 sequences.) The LSTM baseline is 3 x 128. All three saw the paper's budget, the same
+# 1,000,000 sequences (31,250 steps of 32), with the learning rate lowered in steps from $10^{-3}$
+# to $3 \cdot 10^{-5}$: 48 minutes of one CPU core for the NTM and 39 for the NTM-FF (with the
+# compiled step), 26 minutes for the LSTM. `RETRAIN = True` retrains them into a temporary folder
+# (the shipped files are not touched); with `COMPILE = True` the NTM trains with its step compiled
+# by `torch.compile`, about three times as fast as the plain step here (which would take about two
+# and a half hours).
 
 # %%
 RETRAIN = False  # True: train the three models from scratch (the wall time is printed first)

@@ -168,8 +168,8 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
     # and schedule; their cost jumped about at 1e-3). So 2 + 2 it is. More readers for the same
     # writer (5 + 2, 8 + 2) learned more slowly or collapsed (ntm_edu/pretrained/README.md).
     # The paper's size run to the end, 5 + 5 heads on a 2 x 100 controller (controller_layers=2),
-    # scored 76.5 bits: a clean line half as steep, so twice the collisions. Seed 1 of this
-    # recipe scored 70.8 against seed 0's 51.4: the shipped file is a good draw.
+    # scored 76.5 bits: a clean line half as steep, so twice the collisions. Seeds 1 and 2 of
+    # this recipe scored 70.8 and 76.1 against seed 0's 51.4: the shipped file is a good draw.
     # Learned initial memory (see N-grams): writing "at a location given by the priority" needs
     # locations a key can tell apart. The cost leaves its plateau (~121 bits) near step 2,200.
     # 31,250 steps of 32 = the paper's 1M sequences (48 min of one core, compiled), the rate
