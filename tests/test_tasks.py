@@ -22,6 +22,7 @@ from ntm_edu.tasks import (
     RepeatCopyTask,
     bit_errors_per_sequence,
     bits_per_sequence,
+    context_indices,
     make_task,
     ngram_cost_bits,
     optimal_probabilities,
@@ -245,6 +246,17 @@ def test_ngrams_inputs_are_the_previous_bits_and_probabilities_follow_the_table(
             assert probabilities[b, t] == table[b, row]
 
 
+def test_ngrams_context_override_draws_a_shorter_context_table():
+    """A curriculum's easy draw: ``context=2`` gives a 4-row table indexed by the last 2 bits."""
+    batch = NGramsTask().sample(3, seeded(2), context=2)
+    bits, table = batch.targets[..., 0], batch.info["table"]
+    assert table.shape == (3, 4)
+    assert torch.all(batch.info["probabilities"][:, :2] == 0.5)
+    rows = context_indices(bits, 2)  # (B, T - 2)
+    assert torch.equal(batch.info["probabilities"][:, 2:], torch.gather(table, 1, rows))
+    assert NGramsTask().sample(3, seeded(2)).info["table"].shape == (3, 32)  # config again
+
+
 # --- costs ----------------------------------------------------------------------------------
 
 
@@ -323,6 +335,7 @@ INVALID_OVERRIDES = [
     ("repeat_copy", {"length": -3}, "length"),
     ("associative_recall", {"items": 1}, "items"),
     ("ngrams", {"length": 0}, "length"),
+    ("ngrams", {"context": 17}, "context"),
     ("priority_sort", {"num_outputs": 30}, "num_outputs"),
 ]
 

@@ -39,9 +39,23 @@ class TestCurriculum:
         )
         assert history.schedule == {"length": 2}
 
+    def test_every_promotes_by_step_count_and_fixed_trains_on_the_bound(self):
+        task = EchoTask(length=6)
+        curriculum = Curriculum("length", start=2, stop=5, every=3, fixed=True, threshold=1e-9)
+        history = train(
+            TinyGRU(), task, 11, batch_size=2, log_every=2, curriculum=curriculum, progress=False
+        )
+        # steps 1-3 at 2, 4-6 at 3, 7-9 at 4, then the stop: the task's own length, 6
+        assert task.lengths_drawn == [2, 2, 2, 3, 3, 3, 4, 4, 4, 6, 6]
+        assert history.schedule == {"length": 5}
+        resumed = train(TinyGRU(), EchoTask(length=6), 0, history=history, progress=False)
+        assert resumed.train_config["curriculum"]["every"] == 3  # kept for a resumed run
+
     def test_bad_curriculum(self):
         with pytest.raises(ValueError, match="increment"):
             Curriculum(increment=0)
+        with pytest.raises(ValueError, match="every"):
+            Curriculum(every=0)
         with pytest.raises(ValueError, match="stop"):
             Curriculum(start=5, stop=3)
         with pytest.raises(ValueError, match="max_items"):

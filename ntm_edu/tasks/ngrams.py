@@ -82,7 +82,8 @@ class NGramsTask(Task):
     meaning "nothing seen yet". It must differ from both 0 and 1: a 0 there would claim a
     zero had been seen and the first context would look different from what it is.
     Output channel ``bit``: the bit at step t (the prediction target).
-    Override for one draw: ``length``.
+    Overrides for one draw: ``length``, and ``context`` (a shorter context makes an easier
+    task: a curriculum can start at 1 bit and grow to 5, see `Curriculum`).
     `info` holds ``probabilities`` (B, T), the hidden P(bit_t = 1) each bit was drawn with
     (0.5 for the first `context` bits), and ``table`` (B, 2^context).
 
@@ -90,7 +91,7 @@ class NGramsTask(Task):
     """
 
     name = "ngrams"
-    override_names = ("length",)
+    override_names = ("length", "context")
 
     def __init__(self, length: int = 200, context: int = 5):
         length = check_int_range("length", length, 1)
@@ -103,7 +104,8 @@ class NGramsTask(Task):
     def _sample(
         self, batch_size: int, generator: torch.Generator | None, **overrides: Any
     ) -> Batch:
-        context = self.config["context"]
+        context = overrides.get("context", self.config["context"])
+        context = check_int_range("context", context, 1, 16)
         length = check_int_range("length", overrides.get("length", self.config["length"]), 1)
         table = sample_beta_half((batch_size, 2**context), generator)  # (B, 2^c)
 

@@ -209,10 +209,13 @@ class Curriculum(Callback):
     """Raise the upper bound of one task setting step by step as the model masters it.
 
     Each training batch gets the override ``field=v`` with v drawn uniformly from
-    [low, bound] (from the training generator). The bound starts at `start`; whenever a point
-    of the learning curve (a running mean over `log_every` steps) has fewer than `threshold`
-    wrong bits per sequence, it grows by `increment`, up to `stop`. Once it reaches `stop` the
-    curriculum steps aside and the task samples from its own configuration.
+    [low, bound] (from the training generator), or v = bound with `fixed`. The bound starts at
+    `start`; whenever a point of the learning curve (a running mean over `log_every` steps) has
+    fewer than `threshold` wrong bits per sequence, it grows by `increment`, up to `stop`.
+    Once it reaches `stop` the curriculum steps aside and the task samples from its own
+    configuration. With `every`, the bound grows every `every` steps instead, whatever the
+    errors: for a cost that has no error-free level, like N-grams' (``Curriculum("context",
+    start=1, stop=5, every=3000, fixed=True)`` trains on 1-bit contexts first).
 
     For copy, ``Curriculum("length", start=2)`` first trains on 1-2 vectors, then lengthens
     them to the task's `max_length`. A caution measured here (`benchmarks/convergence.py`):
@@ -222,12 +225,16 @@ class Curriculum(Callback):
     continues the schedule exactly.
 
     Attributes:
-        field: the override to set: "length" (copy, repeat copy), "repeats", "items".
+        field: the override to set: "length" (copy, repeat copy), "repeats", "items",
+            "context" (N-grams).
         start: the first upper bound.
         stop: the last one; None: the task's ``max_<field>`` setting.
         low: the lower bound of the draws; None: the task's ``min_<field>`` setting (or 1).
         increment: added to the bound at each promotion.
         threshold: promote when a logged point has fewer bit errors per sequence than this.
+        every: promote every `every` steps instead (after step k * every the bound is
+            start + k * increment); None: by `threshold`.
+        fixed: train on the bound itself, not on draws from [low, bound].
     """
 
     field: str = "length"
@@ -236,6 +243,8 @@ class Curriculum(Callback):
     low: int | None = None
     increment: int = 1
     threshold: float = 0.5
+    every: int | None = None
+    fixed: bool = False
 
     def __post_init__(self) -> None:
         check_int_range("curriculum start", self.start, 1)
@@ -246,6 +255,8 @@ class Curriculum(Callback):
             check_int_range("curriculum low", self.low, 1, self.start)
         if not self.threshold > 0:
             raise ValueError(f"curriculum threshold must be > 0, got {self.threshold}")
+        if self.every is not None:
+            check_int_range("curriculum every", self.every, 1)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -275,14 +286,22 @@ class Curriculum(Callback):
         bound = ctx.history.schedule.get(self.field, self.start)
         if bound >= stop:
             return {}
+        if self.fixed:
+            return {self.field: int(bound)}
         draw = torch.randint(low, bound + 1, (1,), generator=generator)
         return {self.field: int(draw)}
+
+    def on_step_end(self, ctx: TrainContext) -> None:
+        if self.every is not None:  # the bound follows the step count alone
+            _, stop = self._bounds(ctx.task)
+            grown = self.start + self.increment * (ctx.history.step // self.every)
+            ctx.history.schedule[self.field] = min(stop, grown)
 
     def on_log(self, ctx: TrainContext) -> None:
         _, stop = self._bounds(ctx.task)
         bound = ctx.history.schedule.get(self.field, self.start)
         errors = ctx.history.records["bit_errors_per_sequence"][-1]
-        if bound < stop and errors < self.threshold:
+        if self.every is None and bound < stop and errors < self.threshold:
             ctx.history.schedule[self.field] = min(stop, bound + self.increment)
 
 
