@@ -51,6 +51,23 @@ class TestCurriculum:
         resumed = train(TinyGRU(), EchoTask(length=6), 0, history=history, progress=False)
         assert resumed.train_config["curriculum"]["every"] == 3  # kept for a resumed run
 
+    def test_a_context_curriculum_on_ngrams_needs_a_stop_and_reaches_it(self):
+        from ntm_edu.tasks import NGramsTask
+
+        model = TinyGRU(input_size=1, output_size=1)
+        with pytest.raises(ValueError, match="give `stop`.*'max_context'"):
+            train(model, NGramsTask(), 1, curriculum=Curriculum("context", start=1, every=2))
+        curriculum = Curriculum("context", start=1, stop=3, every=2, fixed=True)
+        rows = []  # table rows of each training batch: 2^context
+        history = train(
+            model, NGramsTask(length=20), 5, batch_size=2, curriculum=curriculum,
+            callbacks=[lambda ctx: rows.append(ctx.batch.info["table"].shape[1])],
+            progress=False,
+        )  # fmt: skip
+        # 1 bit for steps 1-2, 2 bits for 3-4; then the stop, 3: the task's own 5 bits
+        assert rows == [2, 2, 4, 4, 32]
+        assert history.schedule == {"context": 3}
+
     def test_bad_curriculum(self):
         with pytest.raises(ValueError, match="increment"):
             Curriculum(increment=0)
