@@ -31,7 +31,7 @@ import torch
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from ntm_edu.tasks.ngrams import NGramsTask, optimal_probabilities  # noqa: E402
+from ntm_edu.tasks.ngrams import NGramsTask, ngram_cost_bits, optimal_probabilities  # noqa: E402
 from ntm_edu.training import train  # noqa: E402
 from ntm_edu.training.checkpoints import load_checkpoint, save_checkpoint  # noqa: E402
 from ntm_edu.training.config import build_model  # noqa: E402
@@ -50,12 +50,6 @@ def parse_stage(text: str) -> tuple[int, int, float]:
         raise argparse.ArgumentTypeError(f"a stage is CONTEXT:STEPS:LR, got {text!r}") from None
 
 
-def log_loss_bits(p: torch.Tensor, bits: torch.Tensor) -> torch.Tensor:
-    """Bits per sequence of predictions p [B, T] for bits [B, T]."""
-    p = p.clamp(1e-6, 1 - 1e-6)
-    return -(bits * torch.log2(p) + (1 - bits) * torch.log2(1 - p)).sum(1)  # (B,)
-
-
 def held_out(model: torch.nn.Module, context: int) -> tuple[float, float]:
     """(model, optimum) mean bits per sequence on the held-out sequences of `context` bits."""
     batch = NGramsTask(context=context).sample(
@@ -64,8 +58,8 @@ def held_out(model: torch.nn.Module, context: int) -> tuple[float, float]:
     bits = batch.targets[..., 0]  # (B, T)
     with torch.no_grad():
         p = torch.sigmoid(model(batch.inputs))[..., 0]  # (B, T)
-    optimum = log_loss_bits(optimal_probabilities(bits, context=context), bits)
-    return float(log_loss_bits(p, bits).mean()), float(optimum.mean())
+    optimum = ngram_cost_bits(optimal_probabilities(bits, context=context), bits)  # (B,)
+    return float(ngram_cost_bits(p, bits).mean()), float(optimum.mean())
 
 
 def main() -> None:
