@@ -47,8 +47,8 @@ def _bits(run, sequences: int = 200, seed: int = 99, **overrides) -> float:
 # (task, model) -> upper bound on bit errors per sequence on the training distribution.
 # Measured when the files were made (notebooks 07, 08, 10; ntm_edu/pretrained/README.md).
 # Repeat copy and associative recall: the issue's targets. Priority sort: the paper's 1M
-# sequences; the NTM is clearly below the LSTM (see the tests below) but not yet at the
-# paper's ~20 bits per sequence.
+# sequences; the NTM is clearly below the LSTM (see the tests below), at 32 bits per sequence
+# not yet at the paper's ~20.
 TRAINING_BOUNDS = {
     ("associative_recall", "ntm"): 0.1,  # measured 0.000; the issue's target is < 0.1
     ("associative_recall", "ntm_ff"): 0.1,  # measured 0.000
@@ -56,7 +56,7 @@ TRAINING_BOUNDS = {
     ("repeat_copy", "ntm"): 0.5,  # measured 0.003 over the 100 (length, repeats) pairs
     ("repeat_copy", "ntm_ff"): 0.5,  # measured 0.003 (seed 2; seeds 0 and 1: 19.6 and 14.6)
     ("repeat_copy", "lstm"): 32.0,  # measured 26.0
-    ("priority_sort", "ntm"): 19.5,  # measured 16.2 (of 128 bits; 20.6 at 320,000 sequences)
+    ("priority_sort", "ntm"): 11.0,  # measured 8.55 (of 128 bits; shifts of +-1: 16.2)
     ("priority_sort", "ntm_ff"): 27.0,  # measured 23.7
     ("priority_sort", "lstm"): 38.5,  # measured 34.5 (39.7 at 320,000 sequences)
 }
@@ -166,6 +166,24 @@ def test_every_recipe_row_still_resolves_to_the_settings_its_file_was_trained_wi
                 assert settings.get(key) == trained[key], (path.name, key)
 
 
+def test_every_recipe_row_still_builds_the_model_and_task_its_file_holds():
+    """The same for the model and the task: a row that leaves a size to `default_config`
+    must pin it once the default changes, or a retrain makes another network than the file
+    (priority sort's default NTM became 2 x 100 with 5 + 5 heads after a file was made)."""
+    from ntm_edu.training import PRETRAINED_RECIPES
+    from ntm_edu.training.pretrained import _recipe_settings
+
+    for path in sorted(PRETRAINED_DIR.glob("*.pt")):
+        row = PRETRAINED_RECIPES[path.stem]
+        run = _load(row["task"], row["model"])
+        task_kwargs, model_kwargs = _recipe_settings(path.stem)[:2]
+        held = run.model.config
+        for key, value in model_kwargs.items():
+            assert held.get(key, value) == value, (path.name, key, held.get(key), value)
+        for key, value in task_kwargs.items():
+            assert run.task.config.get(key, value) == value, (path.name, key)
+
+
 def test_associative_recall_ntm_generalises_to_longer_lists():
     """Notebook 08: near-perfect up to 20 items (trained on 2-6)."""
     run = _load("associative_recall", "ntm")
@@ -194,12 +212,12 @@ def test_associative_recall_ntm_beats_the_lstm_everywhere():
 
 
 def test_priority_sort_ntm_is_clearly_below_the_lstm():
-    """Notebook 10: after the paper's 1M sequences each, the NTM costs ~51 bits, the LSTM ~92
-    (at 320,000 sequences: 64 and 103). The paper: ~18-20 and ~58."""
+    """Notebook 10: after the paper's 1M sequences each, the NTM costs ~32 bits, the LSTM ~92
+    (the NTM with shifts of +-1 instead of +-3: ~51). The paper: ~18-20 and ~58."""
     ntm, lstm = _load("priority_sort", "ntm"), _load("priority_sort", "lstm")
     ntm_bits, lstm_bits = _bits(ntm), _bits(lstm)
-    assert ntm_bits < 56.0  # measured 51.4 (chance 128)
-    assert ntm_bits < lstm_bits - 30.0  # measured 51.4 against 92.1
+    assert ntm_bits < 36.0  # measured 32.1 (chance 128)
+    assert ntm_bits < lstm_bits - 45.0  # measured 32.1 against 92.1
 
 
 def _write_lines(run, episodes: int = 10) -> tuple[list[float], list[float], list[int]]:
@@ -239,26 +257,26 @@ def test_priority_sort_ntm_writes_at_a_location_linear_in_the_priority():
     """Notebook 10 (the paper's Fig. 17): one write head's location is a line in the priority,
     and a read head visits those locations in order of decreasing priority."""
     r2s, _, hits = _write_lines(_load("priority_sort", "ntm"))
-    assert sum(r2 > 0.9 for r2 in r2s) >= 8  # measured 9 of 10 (R^2 0.96-1.00; one 0.26)
-    assert min(hits) >= 6, hits  # distinct, of 16 output steps; measured 8-13 (untrained: 1)
+    assert sum(r2 > 0.9 for r2 in r2s) >= 8  # measured 10 of 10
+    assert min(hits) >= 6, hits  # distinct, of 16 output steps; measured 8-11 (untrained: 1)
 
 
 def test_priority_sort_ntm_ff_writes_a_flatter_line_than_the_ntm():
-    """Notebook 10: the feed-forward NTM (~71 bits) lies between the NTM (~51) and the LSTM
-    (~92). It sorts the same way, a write line in the priority, but with about half the
-    slope, so fewer locations per unit of priority and more collisions."""
+    """Notebook 10: the feed-forward NTM (~71 bits) lies between the NTM (~32) and the LSTM
+    (~92). It sorts the same way, a write line in the priority, but with less than half the
+    slope (and shifts of +-1), so fewer locations per unit of priority and more collisions."""
     ff, ntm, lstm = (_load("priority_sort", m) for m in ("ntm_ff", "ntm", "lstm"))
     ff_bits = _bits(ff)
-    assert _bits(ntm) < ff_bits < _bits(lstm) - 15.0  # measured 51.4 < 70.7 < 92.1 - 15
+    assert _bits(ntm) < ff_bits < _bits(lstm) - 15.0  # measured 32.1 < 70.7 < 92.1 - 15
     ff_r2, ff_slopes, _ = _write_lines(ff)
     _, ntm_slopes, _ = _write_lines(ntm)
     assert sum(r2 > 0.9 for r2 in ff_r2) >= 8, ff_r2  # measured 10 of 10 (0.91-0.98)
-    assert np.median(ff_slopes) < 0.75 * np.median(ntm_slopes)  # measured 6.4 against 11.9
+    assert np.median(ff_slopes) < 0.6 * np.median(ntm_slopes)  # measured 6.4 against 16.5
 
 
 def test_priority_sort_ntm_errs_where_two_priorities_are_close():
-    """Notebook 10: the NTM's wrong bits are collisions. Its line puts ~12 locations per unit
-    of priority, so a vector whose priority lies within ~0.08 of another's shares its
+    """Notebook 10: the NTM's wrong bits are collisions. Its line puts ~16 locations per unit
+    of priority, so a vector whose priority lies within ~0.04 of another's shares its
     location; one farther from every other comes out (almost) right. The LSTM errs at every
     gap. The NTM-FF's flatter line gives it collisions at larger gaps."""
     from ntm_edu import inspection, viz
@@ -272,8 +290,8 @@ def test_priority_sort_ntm_errs_where_two_priorities_are_close():
         per_vector = wrong[batch.mask].reshape(200, 16, -1).sum(-1)  # (200, 16) wrong bits
         means[model] = viz.errors_by_priority_gap(batch.info["priorities"], per_vector, edges)[0]
     ntm, lstm = means["ntm"], means["lstm"]
-    assert ntm[0] > 1.5 and ntm[-1] < 0.3, ntm  # measured 2.18 and 0.00 (gap 0.16-0.32: 0.00)
-    assert np.all(np.diff(ntm) < 0.05), ntm  # falls with the gap: 2.18 1.69 1.15 0.55 0.12 0.00
+    assert ntm[0] > 1.0 and ntm[-1] < 0.3, ntm  # measured 1.58 and 0.04 (gap 0.16-0.32)
+    assert np.all(np.diff(ntm) < 0.05), ntm  # falls with the gap: 1.58 0.91 0.35 0.11 0.03 0.04
     assert lstm[-1] > 1.0, lstm  # measured 1.40 at gaps 0.16-0.32 (2.74 below 0.01)
     ff = means["ntm_ff"]  # measured 2.35 1.99 1.89 1.35 0.73 0.25
-    assert ff[4] > ntm[4] + 0.3 and ff[3] > ntm[3] + 0.3, (ff, ntm)  # gaps 0.04-0.16
+    assert ff[4] > ntm[4] + 0.5 and ff[3] > ntm[3] + 0.5, (ff, ntm)  # gaps 0.04-0.16
