@@ -66,10 +66,10 @@ ntm_edu.show_source(viz.fit_line)
 # ## Trained models
 #
 # The paper's NTM had 5 read and 5 write heads on a 2 x 100 LSTM controller. The shipped one has
-# the paper's controller with **2 + 2 heads**, and its heads may **shift by up to 3 locations**
-# a step (`shift_range=3`: eq. 8's shift weighting has 7 entries, the paper's example 3). Why
+# the paper's controller with **2 + 2 heads**, and its heads may **shift by up to 5 locations**
+# a step (`shift_range=5`: eq. 8's shift weighting has 11 entries, the paper's example 3). Why
 # the wider shift is the question of the section on errors: with shifts of one location the
-# same network ended at 65, 71 and 76 bits per sequence on three seeds, against 31 here, and
+# same network ended at 65, 71 and 76 bits per sequence on three seeds, against 22 here, and
 # the paper's 5 + 5 heads at 76 (`ntm_edu/pretrained/README.md` has the curves). Its initial
 # memory is *learned* (`memory_init="learned"`), so every location has its own content from the
 # first step and a key can single out a location before anything was written there. The
@@ -118,13 +118,14 @@ for label, numbers in final.items():
           f"{numbers['bit_errors_per_sequence']:5.1f} bit errors/seq (of 128 bits)")  # fmt: skip
 
 # %% [markdown]
-# The NTM is clearly ahead: about 31 bits per sequence against the LSTM's 91 (chance: 128),
-# and a quarter of its wrong bits; the NTM-FF lies between them, at about 73. The paper, after
-# as many sequences, reports about 18-20 (both NTMs) and 58 (LSTM): our NTM is closer to the
-# paper than to the LSTM, but not there. Its cost sat on a plateau near 121 bits for the first
-# ~2,500 steps (80,000 sequences), then fell to about 57 bits by 256,000 sequences and 44 by
-# 384,000, with brief spikes at the first learning rate ($10^{-3}$); the lower rates took it
-# to about 33 by 640,000 sequences, and from there it hardly moved. The NTM-FF left its
+# The NTM is clearly ahead: about 23 bits per sequence against the LSTM's 91 (chance: 128),
+# and a sixth of its wrong bits; the NTM-FF lies between them, at about 73. The paper, after
+# as many sequences, reports about 18-20 (both NTMs) and 58 (LSTM): our NTM is near the
+# paper's. Its cost sat on a plateau near 121 bits for the first ~3,000 steps (96,000
+# sequences), then fell to about 48 bits by 256,000 sequences and 38 by 384,000, with brief
+# spikes (the tallest, to 150 bits, near 490,000 sequences, from which it recovered within
+# about 2,000 sequences); the lower rates took it to about 26 by 640,000 sequences and 23 at the
+# end. The NTM-FF left its
 # plateau sooner (near step 1,300), relapsed once at the first rate, and from about 700,000
 # sequences on sat near 73 bits.
 #
@@ -187,20 +188,21 @@ viz.write_vs_priority_figure(p, write_at, read_at, drop_worst=LEFT_OUT,
                              title=f"write head {best} against priority; read head {read_head}")  # fmt: skip
 
 # %% [markdown]
-# This is the paper's Fig. 17. One write head places each vector at a location that is a
+# This is the paper's Fig. 17. The write head places each vector at a location that is a
 # linear function of its priority (leaving out two writes, the line explains almost all the
-# variance), the other hardly follows it. Higher priority, higher location here; the sign of
-# the slope is the model's choice (either order can be read back by shifting). A read head
-# then walks those locations in order, from the highest priority down, and meets the location
-# where the $j$-th highest priority was written at most steps (the first few steps read one or
-# two locations above it).
+# variance; here both write heads draw nearly the same line). Higher priority, higher
+# location here; the sign of the slope is the model's choice (either order can be read back
+# by shifting). A read head then walks those locations in order, from the highest priority
+# down, and meets the location where the $j$-th highest priority was written at most steps
+# (at the others it reads one location beside it).
 #
 # Look at the size of its steps: the written locations are not next to each other (the line
-# spreads 20 vectors over about 33 locations), and the read head moves by one, two or three
+# spreads 20 vectors over about 45 locations), and the read head moves by one to five
 # locations an output step, as far as the gap to the next written one. Over 100 episodes
-# (seeds 0-99, both read heads) about half of its moves are one location down, a quarter two,
-# a tenth three; a few stay put, and about one in twelve jumps further than a shift of at
-# most 3 can go alone: there the key, content addressing, chose the location. Where two
+# (seeds 0-99, both read heads) about a third of its moves are one location down, a third
+# two, one in seven three, one in ten four or five; a few stay put, and about one in sixteen
+# jumps further than a shift of at most 5 can go alone: there the key, content addressing,
+# chose the location. Where two
 # priorities were written to the same location the read can only catch one of them; the
 # section after next measures how much of the error that explains.
 #
@@ -241,7 +243,7 @@ viz.write_vs_priority_figure(p, ff_write_at, drop_worst=LEFT_OUT,
 
 # %% [markdown]
 # It does: one write head of the NTM-FF also writes each vector at a location linear in its
-# priority, with $R^2$ above 0.9 on every episode. But its line is less than half as steep, so
+# priority, with $R^2$ above 0.9 on every episode. But its line is about a quarter as steep, so
 # the 20 priorities share about a dozen locations and more of them collide. That is the sort of
 # difference the error-by-gap measurement below can test.
 
@@ -259,9 +261,9 @@ viz.prediction_figure(sort_episode["targets"],
 # %% [markdown]
 # ## Where do the remaining errors come from?
 #
-# The line above places about 16 locations per unit of priority, so the 20 priorities of an
-# episode, spread over $[-1, 1]$, land on about 33 locations: two vectors whose priorities
-# differ by less than about $1/16 \approx 0.06$ get the same location, and the later write
+# The line above places about 24 locations per unit of priority, so the 20 priorities of an
+# episode, spread over $[-1, 1]$, land on about 45 locations: two vectors whose priorities
+# differ by less than about $1/24 \approx 0.04$ get the same location, and the later write
 # overwrites (or blends into) the earlier one. If that is what goes wrong, an output vector's
 # errors should depend on how close its priority lies to any other input's. We measure it on
 # 200 episodes: each output vector's wrong bits, binned by the distance from its priority to
@@ -291,19 +293,19 @@ viz.cost_by_setting_figure(GAP_EDGES[1:], errors_by_gap, log_x=True,
 
 # %% [markdown]
 # The NTM's errors are collisions: a vector whose priority lies within 0.01 of another's
-# comes out with about 1.6 of its 8 bits wrong (a blend of two random vectors differs from
-# either in 4 bits on average), one more than 0.04 from every other almost never. The LSTM
-# errs at every distance. The NTM-FF's curve is the NTM's moved to the right: with less than
-# half the slope, two priorities need more than twice the distance to get locations of their
-# own, and at gaps of 0.08-0.16, where the NTM is almost always right, it still loses most of
-# a bit per vector. So the sorting algorithm is right and its resolution is what limits it:
+# comes out with about 1.5 of its 8 bits wrong (a blend of two random vectors differs from
+# either in 4 bits on average), one more than 0.02 from every other seldom. The LSTM errs at
+# every distance. The NTM-FF's curve is the NTM's moved to the right: with a quarter of the
+# slope, two priorities need about four times the distance to get locations of their own,
+# and at gaps of 0.08-0.16, where the NTM is almost always right, it still loses most of a bit
+# per vector. So the sorting algorithm is right and its resolution is what limits it:
 # a steeper line gives each vector its own location but leaves empty locations between the
 # written ones, which the reader has to skip. That is what the wider shift buys: with shifts
 # of one location the same network drew a line of about 8 locations per unit (the reader
 # cannot move faster than one a step, so the 16 outputs had to fit in about 16-19
 # locations) and cost 65 bits per sequence; with shifts of up to two, 13 locations and 35
-# bits; with up to three, 16 and 31 (seed 0 each). How the paper's NTM got to ~20 bits per
-# sequence is not something its text says.
+# bits; with up to three, 16 and 32; with up to five, 24 and 22 (seed 0 each, 200 episodes).
+# How the paper's NTM got to ~20 bits per sequence its text does not say.
 #
 # ## Summary
 #
@@ -312,19 +314,19 @@ viz.cost_by_setting_figure(GAP_EDGES[1:], errors_by_gap, log_x=True,
 # - The paper's NTM sorts by *writing* each vector at a location linear in its priority and
 #   reading the locations in order (Fig. 17); we measure this with a line fit and its $R^2$.
 # - Status: our NTM (2 + 2 heads, a 2 x 100 LSTM controller, learned initial memory, shifts of
-#   up to 3 locations) and LSTM (3 x 128) saw the paper's 1,000,000 sequences each. The NTM is
-#   clearly ahead, about 31 against 91 bits per sequence (chance 128; the paper: ~18-20 and
+#   up to 5 locations) and LSTM (3 x 128) saw the paper's 1,000,000 sequences each. The NTM is
+#   clearly ahead, about 23 against 91 bits per sequence (chance 128; the paper: ~18-20 and
 #   ~58), and it sorts the paper's way: one write head writes at a location linear in the
 #   priority ($R^2$ near 1 on the episode above, two writes left out) and a read head walks
-#   those locations in order, skipping the empty ones. Neither model reaches the paper's cost,
-#   and the NTM's curve had flattened. Its errors are collisions: vectors whose priorities lie
-#   closer than about $1/\text{slope}$ share a location and come out blended, the others come
-#   out right. The wider shift let it draw a steeper line (16 locations per unit of priority
-#   against 8 with shifts of one) and so cut its wrong bits from 21 to 8.5 per sequence (65 bits
-#   per sequence with shifts of one, the same seed).
+#   those locations in order, skipping the empty ones. The NTM is near the paper's cost, the
+#   NTM-FF and the LSTM are not. Its errors are collisions: vectors whose priorities lie closer
+#   than about $1/\text{slope}$ share a location and come out blended, the others come out
+#   right. The wider shift let it draw a steeper line (24 locations per unit of priority against
+#   8 with shifts of one) and so cut its wrong bits from 21 to 6 per sequence (65 bits per
+#   sequence with shifts of one, the same seed).
 # - The NTM-FF (2 + 2 heads, a 100-unit feed-forward controller, shifts of one) costs about 73
-#   bits: it writes the same kind of line, less than half as steep, and its errors are
-#   collisions at more than twice the distance. The paper's FF NTM had 8 + 8 heads on 512 units;
+#   bits: it writes the same kind of line, about a quarter as steep, and its errors are
+#   collisions at about four times the distance. The paper's FF NTM had 8 + 8 heads on 512 units;
 #   ours with 8 + 8 on 256 units stayed at chance for 320,000 sequences.
 #
 # ## Exercise

@@ -267,7 +267,7 @@ for name, run in runs.items():
 # | gradient clipping | element-wise to ±10 | the same | |
 # | LSTM baseline | 3 layers of 256 (copy, associative recall), 512 (repeat copy) or 128, with skip connections (inferred from the parameter counts) | 3 stacked `nn.LSTM` layers of 128 | the common LSTM, fast; a shipped file may take at most 2 MB (a 3 × 256 LSTM is 5.3 MB) |
 # | NTM heads | 4 (associative recall, FF controller) and 5 (priority sort) heads | fewer heads where a step was too slow on a CPU (recipes above); priority sort 2 + 2 on 100 units for both NTMs (the paper's FF: 8 heads on 512) | per-step cost grows with the heads; on priority sort 5 + 5 heads on 100 units also learned more slowly (82 against 63 bits per sequence after 320,000 sequences, one seed each), and an FF NTM with 8 + 8 heads on 256 units stayed at chance for 320,000 sequences |
-# | shifts | $-1, 0, 1$ (§3.3.2's example; the experiments' range is not stated) | the same, except up to $\pm 3$ locations for the priority-sort NTM | its read head must skip the empty locations between the writes; with $\pm 1$ the same network drew a flatter write line and ended at 65-76 bits per sequence (three seeds) instead of 31 (notebook 10) |
+# | shifts | $-1, 0, 1$ (§3.3.2's example; the experiments' range is not stated) | the same, except up to $\pm 5$ locations for the priority-sort NTM | its read head must skip the empty locations between the writes; with $\pm 1$ the same network drew a flatter write line and ended at 65-76 bits per sequence (three seeds) instead of 22 (notebook 10) |
 # | memory reset | "bias values" | a constant $10^{-6}$ memory (a learned one for N-grams and priority sort), learned initial reads and focus | Collier & Beel 2018: a constant init trains reliably; a learned memory gives every location its own content from the start, so a key can pick a location (by context, by priority) before anything was written there |
 #
 # So compare the *shape* of the results (which model learns, which generalises, how close
@@ -328,7 +328,7 @@ for name, run in runs.items():
 #   as in the paper). On the N-grams the NTM, with 256 memory locations (notebook 09 says
 #   why), is within half a bit of the optimum after a third of the paper's sequences, as
 #   the paper's NTM is after all of them. On priority sort it is clearly ahead of the LSTM,
-#   at about 31 bits per sequence against the paper's ~18 (notebook 10 shows that its errors
+#   at about 22 bits per sequence against the paper's ~18 (notebook 10 shows that its errors
 #   are collisions of vectors with close priorities).
 # - The NTM with a feed-forward controller (the paper's third network) matches the NTM on
 #   copy, associative recall and repeat copy (there with a loop of its own, a delay line in
