@@ -79,7 +79,7 @@ ntm_edu.show_source(viz.fit_line)
 # (The paper's had 8 + 8 heads on 512 units; with 8 + 8 on 256 our cost stayed at chance for
 # 320,000 sequences.) The LSTM baseline is 3 x 128. All three saw the paper's budget, the same
 # 1,000,000 sequences (31,250 steps of 32), with the learning rate lowered in steps from $10^{-3}$
-# to $3 \cdot 10^{-5}$: 55 minutes of one CPU core for the NTM and 39 for the NTM-FF (with the
+# to $3 \cdot 10^{-5}$: 59 minutes of one CPU core for the NTM and 39 for the NTM-FF (with the
 # compiled step), 26 minutes for the LSTM. `RETRAIN = True` retrains them into a temporary folder
 # (the shipped files are not touched); with `COMPILE = True` the NTM trains with its step compiled
 # by `torch.compile`, about three times as fast as the plain step here (which would take about two

@@ -171,7 +171,7 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
     # one had one layer of 100, 51.4 bits) with 2 + 2 heads; the paper's 5 + 5 heads on it
     # scored 76.5 bits: a clean line half as steep, so twice the collisions.
     # Learned initial memory (see N-grams): writing "at a location given by the priority" needs
-    # locations a key can tell apart. 31,250 steps of 32 = the paper's 1M sequences (55 min of
+    # locations a key can tell apart. 31,250 steps of 32 = the paper's 1M sequences (59 min of
     # one core, compiled), the rate lowered in steps; the LSTM gets the same sequences and
     # schedule. Shifts of up to 5 locations a step (shift_range=5, 11 shift weights): the reader
     # walks the written locations in order, so with shifts of +-1 the 16 outputs must fit in
