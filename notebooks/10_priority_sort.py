@@ -118,16 +118,16 @@ for label, numbers in final.items():
           f"{numbers['bit_errors_per_sequence']:5.1f} bit errors/seq (of 128 bits)")  # fmt: skip
 
 # %% [markdown]
-# The NTM is clearly ahead: about 23 bits per sequence against the LSTM's 91 (chance: 128),
-# and a sixth of its wrong bits; the NTM-FF lies between them, at about 73. The paper, after
-# as many sequences, reports about 18-20 (both NTMs) and 58 (LSTM): our NTM is near the
-# paper's. Its cost sat on a plateau near 121 bits for the first ~3,000 steps (96,000
+# The NTM is clearly ahead: about 23 bits per sequence against the LSTM's 91 (chance: 128), and
+# a sixth of its wrong bits; the NTM-FF lies between them, at about 73. The paper, after as many
+# sequences, reports about 18-20 (both NTMs) and 58 (LSTM): our NTM is near the paper's, on one
+# training seed (with shifts of up to 3, a second seed ended 12 bits above the first, so expect
+# a spread). Its cost sat on a plateau near 121 bits for the first ~3,000 steps (96,000
 # sequences), then fell to about 48 bits by 256,000 sequences and 38 by 384,000, with brief
-# spikes (the tallest, to 150 bits, near 490,000 sequences, from which it recovered within
-# about 2,000 sequences); the lower rates took it to about 26 by 640,000 sequences and 23 at the
-# end. The NTM-FF left its
-# plateau sooner (near step 1,300), relapsed once at the first rate, and from about 700,000
-# sequences on sat near 73 bits.
+# spikes (the tallest, to 150 bits, near 490,000 sequences, from which it recovered within about
+# 2,000 sequences); the lower rates took it to about 26 by 640,000 sequences and 23 at the end.
+# The NTM-FF left its plateau sooner (near step 1,300), relapsed once at the first rate, and
+# from about 700,000 sequences on sat near 73 bits.
 #
 # ## Where does the NTM write? (Fig. 17)
 #
