@@ -128,7 +128,7 @@ for label, numbers in final.items():
 # 384,000, with brief spikes (the tallest, to 150 bits, near 490,000 sequences, from which it
 # recovered within about 2,000 sequences); the lower rates took it to about 26 by 640,000
 # sequences and 23 at the end.
-# The NTM-FF left its plateau sooner (near step 1,000), was at about 59 bits by 320,000
+# The NTM-FF left its plateau sooner (near step 500), was at about 59 bits by 320,000
 # sequences and then gained only about 6 more.
 #
 # ## Where does the NTM write? (Fig. 17)
