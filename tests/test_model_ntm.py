@@ -106,6 +106,15 @@ class TestNTM:
             torch.testing.assert_close(params.shift.sum(-1), torch.ones(params.gate.shape))
         assert ((trace.erase > 0) & (trace.erase < 1)).all()
 
+    def test_read_after_write_reads_the_memory_this_step_wrote(self, controller):
+        model = make_ntm(controller, read_after_write=True)
+        _, trace = model.forward_with_trace(random_inputs(), with_memory=True)
+        after = trace.memory  # M_t: (B, T, N, M)
+        expected = read(after.flatten(0, 1), trace.read_weights.flatten(0, 1)).view(B, T, 2, 7)
+        torch.testing.assert_close(trace.reads, expected)
+        assert model.config["read_after_write"] is True
+        assert NTM(**model.config).config["read_after_write"] is True
+
     def test_initial_weightings_are_focused_not_uniform(self, controller):
         # The pitfall of ntm.py's docstring: constant memory + uniform weighting never focus.
         model = make_ntm(controller)
@@ -253,6 +262,21 @@ def test_head_parameter_clipping():
     )
 
 
+@pytest.mark.parametrize("read_after_write", [False, True])
+def test_what_a_feedforward_controller_can_see_of_the_last_input(read_after_write):
+    """Reading M_{t-1}, x_{t-1} reaches the heads at step t only through *where* the step
+    before read; with a constant memory (every row alike) that carries nothing. Reading M_t,
+    x_{t-1} comes back in what was just written."""
+    model = make_ntm("feedforward", memory_init="constant", read_after_write=read_after_write)
+    inputs = random_inputs(steps=2).requires_grad_()
+    state = model.initial_state(B)
+    _, state, _ = model.step(inputs[:, 0], state)
+    _, _, details = model.step(inputs[:, 1], state)
+    details.heads.add.sum().backward()  # the write at step 2, a function of h_2
+    seen = inputs.grad[:, 0].abs().max()
+    assert seen > 1e-4 if read_after_write else seen < 1e-6
+
+
 @pytest.mark.parametrize(
     "kwargs, field",
     [
@@ -263,6 +287,7 @@ def test_head_parameter_clipping():
         (dict(memory_locations=11, shift_range=6), "shift_range"),
         (dict(memory_width=2.5), "memory_width"),
         (dict(clip_head_params=-1.0), "clip_head_params"),
+        (dict(read_after_write="yes"), "read_after_write"),
     ],
 )
 def test_bad_configuration_raises(kwargs, field):

@@ -7,7 +7,7 @@ One time step, as in the paper's Fig. 1:
     controller   h_t = controller([x_t, r_{t-1}], state)       sees the input and last reads
     heads        k, beta, g, s, gamma, e, a = heads(h_t)       one linear layer, §3
     addressing   w_t = address(M_{t-1}, k, beta, g, s, gamma, w_{t-1})   all heads at once
-    read         r_t = read(M_{t-1}, w^r_t)
+    read         r_t = read(M_{t-1}, w^r_t)                    (read_after_write: M_t)
     write        M_t = write(M_{t-1}, w^w_t, e_t, a_t)
     output       y_t = W [h_t, r_t] + b                         logits; the loss applies sigmoid
 
@@ -17,6 +17,12 @@ heads read it, then the write heads update it (pytorch-ntm's order). What is wri
 step t can thus be read from step t + 1 on. The gain is speed: read and write heads look at
 the same memory, so one batched `address` call serves them all instead of two (about a
 third fewer operations per step; see benchmarks/README.md).
+
+`read_after_write=True` keeps that one addressing call but reads M_t, after this step's
+write, as eq. (2) literally says. It matters for a feed-forward controller, whose only memory
+of the past is what it reads. Reading M_{t-1}, what it writes at step t reaches its reads at
+t + 1 and its input at t + 2: the input x_{t-1} is out of its sight at step t. Reading M_t,
+x_t is in r_t, fed back at t + 1, so memory can carry a state from one step to the next.
 
 Episode state. Everything dynamic (`NTMState`) is reset at the start of every `forward` to
 bias values, as the paper does for every new sequence: the memory to a constant 1e-6 by
@@ -131,6 +137,8 @@ class NTM(nn.Module):
         shift_range:      R, shifts -R..+R are allowed (paper: 1, i.e. S = 3).
         memory_init:      "constant" (1e-6), "random" (fixed) or "learned" initial memory.
         clip_head_params: clip raw head parameters to +-this (None or 0: no clipping).
+        read_after_write: read the memory after this step's write (M_t) instead of before
+                          it (M_{t-1}); see the module docstring.
 
     `forward(inputs)` returns logits [B, T, O]; `forward_with_trace(inputs)` returns the logits
     and a `Trace` of everything the heads did.
@@ -152,6 +160,7 @@ class NTM(nn.Module):
         shift_range: int = 1,
         memory_init: str = "constant",
         clip_head_params: float | None = 20.0,
+        read_after_write: bool = False,
     ):
         super().__init__()
         if controller not in CONTROLLERS:
@@ -160,6 +169,8 @@ class NTM(nn.Module):
             raise ValueError(
                 f"memory_init must be one of {sorted(MEMORY_INITS)}, got {memory_init!r}"
             )
+        if not isinstance(read_after_write, bool):
+            raise ValueError(f"read_after_write must be True or False, got {read_after_write!r}")
         if clip_head_params is not None and not clip_head_params >= 0:
             raise ValueError(f"clip_head_params must be None or >= 0, got {clip_head_params!r}")
         N = check_int_range("memory_locations", memory_locations, 1)
@@ -177,6 +188,7 @@ class NTM(nn.Module):
             shift_range=check_int_range("shift_range", shift_range, 0, (N - 1) // 2),
             memory_init=memory_init,
             clip_head_params=None if clip_head_params is None else float(clip_head_params),
+            read_after_write=read_after_write,
         )
         I, O, C = self._config["input_size"], output_size, controller_size
         Hr, Hw, M = read_heads, write_heads, memory_width
@@ -280,8 +292,9 @@ class NTM(nn.Module):
             prev.memory, *heads.addressing, prev_weights
         )  # (B, Hr+Hw, N)
         read_weights, write_weights = weights.split([Hr, Hw], dim=1)  # (B, Hr, N), (B, Hw, N)
-        reads = read(prev.memory, read_weights)  # (B, Hr, M)
         memory = write(prev.memory, write_weights, heads.erase, heads.add)  # (B, N, M)
+        read_from = memory if self._config["read_after_write"] else prev.memory
+        reads = read(read_from, read_weights)  # (B, Hr, M)
         logits = self.output(torch.cat([h, reads.flatten(1)], dim=-1))  # (B, O)
         state = NTMState(memory, read_weights, write_weights, reads, controller_state)
         return logits, state, StepDetails(heads, stages)
