@@ -21,8 +21,9 @@ third fewer operations per step; see benchmarks/README.md).
 `read_after_write=True` keeps that one addressing call but reads M_t, after this step's
 write, as eq. (2) literally says. It matters for a feed-forward controller, whose only memory
 of the past is what it reads. Reading M_{t-1}, what it writes at step t reaches its reads at
-t + 1 and its input at t + 2: the input x_{t-1} is out of its sight at step t. Reading M_t,
-x_t is in r_t, fed back at t + 1, so memory can carry a state from one step to the next.
+t + 1 and its input at t + 2: at step t, x_{t-1} shows only in *where* the last read landed.
+Reading M_t, what it wrote at t is in r_t, fed back at t + 1, so the memory can carry a state
+from one step to the next (pretrained README: the N-gram NTM-FF, tried both ways).
 
 Episode state. Everything dynamic (`NTMState`) is reset at the start of every `forward` to
 bias values, as the paper does for every new sequence: the memory to a constant 1e-6 by
