@@ -80,7 +80,7 @@ ntm_edu.show_source(viz.fit_line)
 # 320,000 sequences.) The LSTM baseline is 3 x 128. All three saw the paper's budget, the same
 # 1,000,000 sequences (31,250 steps of 32), with the learning rate lowered in steps from $10^{-3}$
 # to $3 \cdot 10^{-5}$ (for the NTM-FF from step 8,000 instead of 12,000: at the first rate it
-# collapsed near step 10,000): 59 minutes of one CPU core for the NTM and 70 for the NTM-FF
+# collapsed near step 10,000): 59 minutes of one CPU core for the NTM and 35-70 for the NTM-FF
 # (with the compiled step, each beside another run), 26 minutes for the LSTM. `RETRAIN = True`
 # retrains them into a temporary folder (the shipped files are not touched); with
 # `COMPILE = True` the NTM trains with its step compiled by `torch.compile`, about three times
@@ -120,16 +120,17 @@ for label, numbers in final.items():
 
 # %% [markdown]
 # The NTM is clearly ahead: about 23 bits per sequence against the LSTM's 91 (chance: 128), and
-# a sixth of its wrong bits; the NTM-FF lies between them, at about 53. The paper, after as many
+# a sixth of its wrong bits; the NTM-FF lies between them, at about 44. The paper, after as many
 # sequences, reports about 18-20 (both NTMs) and 58 (LSTM): our NTM is near the paper's, on this
 # training seed. The same recipe on seeds 1 and 2 ended at 28 and 32 bits (200 episodes; not
-# shipped), so a retrain gives 22-32. Its cost sat on a plateau near 121 bits for the first
+# shipped), so a retrain gives 22-32; the NTM-FF's recipe on four seeds gave 43-53 (the shipped
+# file is the one nearest their median). Its cost sat on a plateau near 121 bits for the first
 # ~3,000 steps (96,000 sequences), then fell to about 48 bits by 256,000 sequences and 38 by
 # 384,000, with brief spikes (the tallest, to 150 bits, near 490,000 sequences, from which it
 # recovered within about 2,000 sequences); the lower rates took it to about 26 by 640,000
 # sequences and 23 at the end.
-# The NTM-FF left its plateau sooner (near step 500), was at about 59 bits by 320,000
-# sequences and then gained only about 6 more.
+# The NTM-FF left its plateau sooner (near step 500), was at about 53 bits by 320,000
+# sequences and then gained only about 8 more.
 #
 # ## Where does the NTM write? (Fig. 17)
 #
@@ -299,8 +300,8 @@ viz.cost_by_setting_figure(GAP_EDGES[1:], errors_by_gap, log_x=True,
 # either in 4 bits on average), one more than 0.02 from every other seldom. The LSTM errs at
 # every distance. The NTM-FF's curve is the NTM's moved to the right: with less than half the
 # slope, two priorities need more than twice the distance to get locations of their own, and
-# at gaps of 0.04-0.08, where the NTM is almost always right, it still loses most of a bit per
-# vector. So the sorting algorithm is right and its resolution is what limits it:
+# at gaps of 0.04-0.08, where the NTM is almost always right, it still loses about half a bit
+# per vector. So the sorting algorithm is right and its resolution is what limits it:
 # a steeper line gives each vector its own location but leaves empty locations between the
 # written ones, which the reader has to skip. That is what the wider shift buys: with shifts
 # of one location the same network drew a line of about 8 locations per unit (the reader
@@ -327,7 +328,8 @@ viz.cost_by_setting_figure(GAP_EDGES[1:], errors_by_gap, log_x=True,
 #   8 with shifts of one) and so cut its wrong bits from 21 to 6 per sequence (65 bits per
 #   sequence with shifts of one, the same seed).
 # - The NTM-FF (2 + 2 heads, a 100-unit feed-forward controller, shifts of up to 5) costs about
-#   53 bits (73 with shifts of one): it writes the same kind of line, less than half as steep,
+#   44 bits (43-53 over four training seeds; 71 with shifts of one, on seed 0, where shifts of
+#   up to 5 gave 53): it writes the same kind of line, less than half as steep,
 #   and its errors are collisions at more than twice the distance. The paper's FF NTM had 8 + 8
 #   heads on 512 units; ours with 8 + 8 on 256 units stayed at chance for 320,000 sequences.
 #

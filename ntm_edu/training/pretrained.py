@@ -195,11 +195,13 @@ PRETRAINED_RECIPES: dict[str, dict[str, Any]] = {
     # with +-5 it was at 59.5 by step 10,000 and then collapsed at 1e-3 (to ~115, back to only
     # ~83 by step 25,000), so its rate drops to 3e-4 at step 8,000 instead of 12,000. The same
     # write-by-priority line as the NTM's, flatter (ntm_edu/pretrained/README.md).
+    # Seed 3 of four (bits per sequence 53.1 / 45.3 / 43.3 / 44.3 on seeds 0-3): the one
+    # nearest the median, so the file shows what a retrain gives (seed 0 was the worst).
     "priority_sort_ntm_ff": dict(task="priority_sort", model="ntm_ff",
                                  model_kwargs=dict(controller_size=100, read_heads=2,
                                                    write_heads=2, memory_init="learned",
                                                    shift_range=5),
-                                 steps=31250, batch_size=32, lr=1e-3, seed=0, probe_every=500,
+                                 steps=31250, batch_size=32, lr=1e-3, seed=3, probe_every=500,
                                  lr_schedule=[(8000, 3e-4), (16000, 1e-4), (24000, 3e-5)],
                                  max_snapshots=10),
     "priority_sort_lstm": dict(task="priority_sort", model="lstm",
